@@ -1,0 +1,61 @@
+"""Time the same operation with podpy and podman in one run: alternating rounds, medians, the ratio."""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass
+class Side:
+    name: str
+    argv: Sequence[str]
+    setup: Callable[[], None] | None = None
+
+
+def _time_once(argv: Sequence[str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def compare(title: str, podpy: Side, podman: Side | None, *, rounds: int = 15, warmup: int = 2,
+            target: float | None = None) -> float | None:
+    """Run both sides alternately; print medians and podpy/podman. Returns the ratio (None without podman)."""
+    sides = [podpy] + ([podman] if podman is not None else [])
+    for side in sides:
+        if side.setup:
+            side.setup()
+        for _ in range(warmup):
+            _time_once(side.argv)
+    times: dict[str, list[float]] = {s.name: [] for s in sides}
+    for _ in range(rounds):
+        for side in sides:
+            times[side.name].append(_time_once(side.argv))
+    print(f"\n{title}")
+    for side in sides:
+        t = times[side.name]
+        print(f"  {side.name:8s} median {statistics.median(t) * 1000:8.1f} ms   "
+              f"min {min(t) * 1000:8.1f} ms   max {max(t) * 1000:8.1f} ms   ({len(t)} runs)")
+    if podman is None:
+        print("  podman not installed: no ratio")
+        return None
+    ratio = statistics.median(times[podpy.name]) / statistics.median(times[podman.name])
+    verdict = ""
+    if target is not None:
+        verdict = f"  (target ≤ {target:.2f}: {'met' if ratio <= target else 'MISSED'})"
+    print(f"  ratio podpy/podman = {ratio:.2f}{verdict}")
+    sys.stdout.flush()
+    return ratio
+
+
+def have_podman() -> bool:
+    return shutil.which("podman") is not None

@@ -1,0 +1,3 @@
+from podpy.cli.main import main
+
+main()

@@ -1,0 +1,148 @@
+"""Podman's command tree: name → (implementation "module:attr" or None, one-line help).
+
+The help strings live here so that `podpy --help` lists every command without
+importing any of them. A None implementation is a command of Podman's that
+podpy does not have yet: it is listed and answers with a clear error.
+"""
+
+from __future__ import annotations
+
+Entry = tuple[str | None, str]
+
+_C = "podpy.cli.containers"
+_I = "podpy.cli.images"
+_S = "podpy.cli.system"
+
+CONTAINER_VERBS: dict[str, Entry] = {
+    "attach": (None, "Attach to a running container"),
+    "cleanup": (f"{_C}.cleanup:cleanup", "Clean up network and mountpoints of one or more containers"),
+    "commit": (None, "Create new image based on the changed container"),
+    "cp": (None, "Copy files/folders between a container and the local filesystem"),
+    "create": (None, "Create but do not start a container"),
+    "diff": (None, "Inspect changes to the container's file systems"),
+    "exec": (None, "Run a process in a running container"),
+    "exists": (None, "Check if a container exists in local storage"),
+    "export": (None, "Export container's filesystem contents as a tar archive"),
+    "init": (None, "Initialize one or more containers"),
+    "inspect": (f"{_C}.inspect:inspect", "Display the configuration of a container"),
+    "kill": (None, "Kill one or more running containers with a specific signal"),
+    "logs": (f"{_C}.logs:logs", "Fetch the logs of one or more containers"),
+    "ls": (f"{_C}.ps:ps", "List containers"),
+    "list": (f"{_C}.ps:ps", "List containers"),
+    "mount": (None, "Mount a working container's root filesystem"),
+    "pause": (None, "Pause all the processes in one or more containers"),
+    "port": (None, "List port mappings or a specific mapping for the container"),
+    "prune": (None, "Remove all non running containers"),
+    "ps": (f"{_C}.ps:ps", "List containers"),
+    "rename": (None, "Rename an existing container"),
+    "restart": (None, "Restart one or more containers"),
+    "rm": (f"{_C}.rm:rm", "Remove one or more containers"),
+    "run": (f"{_C}.run:run", "Run a command in a new container"),
+    "start": (None, "Start one or more containers"),
+    "stats": (None, "Display a live stream of container resource usage statistics"),
+    "stop": (None, "Stop one or more containers"),
+    "top": (None, "Display the running processes of a container"),
+    "unmount": (None, "Unmount working container's root filesystem"),
+    "unpause": (None, "Unpause the processes in one or more containers"),
+    "update": (None, "Update an existing container"),
+    "wait": (None, "Block on one or more containers"),
+}
+
+IMAGE_VERBS: dict[str, Entry] = {
+    "build": (None, "Build an image using instructions from Containerfiles"),
+    "diff": (None, "Inspect changes to the image's file systems"),
+    "exists": (None, "Check if an image exists in local storage"),
+    "history": (None, "Show history of a specified image"),
+    "import": (None, "Import a tarball to create a filesystem image"),
+    "inspect": (f"{_I}.inspect:inspect", "Display the configuration of an image"),
+    "list": (f"{_I}.images:images", "List images in local storage"),
+    "load": (f"{_I}.load:load", "Load image(s) from a tar archive"),
+    "ls": (f"{_I}.images:images", "List images in local storage"),
+    "mount": (None, "Mount an image's root filesystem"),
+    "prune": (None, "Remove unused images"),
+    "pull": (None, "Pull an image from a registry"),
+    "push": (None, "Push an image to a specified destination"),
+    "rm": (None, "Removes one or more images from local storage"),
+    "save": (None, "Save image(s) to an archive"),
+    "search": (None, "Search registry for image"),
+    "tag": (None, "Add an additional name to a local image"),
+    "tree": (None, "Prints layer hierarchy of an image in a tree format"),
+    "trust": (None, "Manage container image trust policy"),
+    "unmount": (None, "Unmount an image's root filesystem"),
+    "untag": (None, "Remove a name from a local image"),
+}
+
+SYSTEM_VERBS: dict[str, Entry] = {
+    "connection": (None, "Manage remote API service destinations"),
+    "df": (None, "Show podman disk usage"),
+    "events": (None, "Show podman events"),
+    "info": (f"{_S}.info:info", "Display podman system information"),
+    "migrate": (None, "Migrate containers"),
+    "prune": (None, "Remove unused data"),
+    "renumber": (None, "Migrate lock numbers"),
+    "reset": (None, "Reset podman storage"),
+    "service": (None, "Run API service"),
+}
+
+GROUPS: dict[str, tuple[dict[str, Entry], str]] = {
+    "container": (CONTAINER_VERBS, "Manage containers"),
+    "image": (IMAGE_VERBS, "Manage images"),
+    "system": (SYSTEM_VERBS, "Manage podman"),
+    "generate": ({}, "Generate structured data based on containers, pods or volumes"),
+    "healthcheck": ({}, "Manage health checks on containers"),
+    "manifest": ({}, "Manipulate manifest lists and image indexes"),
+    "network": ({}, "Manage networks"),
+    "play": ({}, "Play containers, pods or volumes from a structured file"),
+    "pod": ({}, "Manage pods"),
+    "secret": ({}, "Manage secrets"),
+    "volume": ({}, "Manage volumes"),
+}
+
+TOP_VERBS: dict[str, Entry] = {
+    "attach": CONTAINER_VERBS["attach"],
+    "auto-update": (None, "Auto update containers according to their auto-update policy"),
+    "build": IMAGE_VERBS["build"],
+    "commit": CONTAINER_VERBS["commit"],
+    "cp": CONTAINER_VERBS["cp"],
+    "create": CONTAINER_VERBS["create"],
+    "diff": (None, "Display the changes to the object's file system"),
+    "events": SYSTEM_VERBS["events"],
+    "exec": CONTAINER_VERBS["exec"],
+    "export": CONTAINER_VERBS["export"],
+    "history": IMAGE_VERBS["history"],
+    "images": IMAGE_VERBS["list"],
+    "import": IMAGE_VERBS["import"],
+    "info": SYSTEM_VERBS["info"],
+    "init": CONTAINER_VERBS["init"],
+    "inspect": (f"{_S}.inspect:inspect", "Display the configuration of object denoted by ID"),
+    "kill": CONTAINER_VERBS["kill"],
+    "load": IMAGE_VERBS["load"],
+    "login": (None, "Login to a container registry"),
+    "logout": (None, "Logout of a container registry"),
+    "logs": CONTAINER_VERBS["logs"],
+    "mount": CONTAINER_VERBS["mount"],
+    "pause": CONTAINER_VERBS["pause"],
+    "port": CONTAINER_VERBS["port"],
+    "ps": CONTAINER_VERBS["ps"],
+    "pull": IMAGE_VERBS["pull"],
+    "push": IMAGE_VERBS["push"],
+    "rename": CONTAINER_VERBS["rename"],
+    "restart": CONTAINER_VERBS["restart"],
+    "rm": CONTAINER_VERBS["rm"],
+    "rmi": IMAGE_VERBS["rm"],
+    "run": CONTAINER_VERBS["run"],
+    "save": IMAGE_VERBS["save"],
+    "search": IMAGE_VERBS["search"],
+    "start": CONTAINER_VERBS["start"],
+    "stats": CONTAINER_VERBS["stats"],
+    "stop": CONTAINER_VERBS["stop"],
+    "tag": IMAGE_VERBS["tag"],
+    "top": CONTAINER_VERBS["top"],
+    "unmount": CONTAINER_VERBS["unmount"],
+    "unpause": CONTAINER_VERBS["unpause"],
+    "unshare": (None, "Run a command in a modified user namespace"),
+    "untag": IMAGE_VERBS["untag"],
+    "update": CONTAINER_VERBS["update"],
+    "version": (f"{_S}.version:version", "Display the podpy version information"),
+    "wait": CONTAINER_VERBS["wait"],
+}

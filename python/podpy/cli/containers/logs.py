@@ -1,0 +1,35 @@
+"""podpy logs: a container's output from its k8s-file log."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from podpy.cli.state import cli_state
+
+
+@click.command("logs", help="Fetch the logs of one or more containers")
+@click.option("-t", "--timestamps", is_flag=True, help="Output the timestamps in the log")
+@click.option("--tail", default=-1, help="Output the specified number of LINES at the end of the logs")
+@click.option("-n", "--names", "show_names", is_flag=True, help="Output the container name in the log")
+@click.argument("names", nargs=-1, required=True)
+def logs(timestamps: bool, tail: int, show_names: bool, names: tuple[str, ...]) -> int:
+    from podpy.engine.entities import LogsOptions
+
+    lines = cli_state().engine.containers.logs(names, LogsOptions(timestamps=timestamps, tail=tail,
+                                                                 names=show_names or len(names) > 1))
+    out, err = sys.stdout.buffer, sys.stderr.buffer
+    at_line_start = True
+    for line in lines:
+        stream = err if line.stream == "stderr" else out
+        if at_line_start:
+            if line.container:
+                stream.write(line.container.encode() + b" ")
+            if timestamps:
+                stream.write(line.timestamp.encode() + b" ")
+        stream.write(line.text)
+        at_line_start = not line.partial
+    out.flush()
+    err.flush()
+    return 0

@@ -1,0 +1,86 @@
+"""podpy images: list local images, one row per name, in Podman's table."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from podpy.cli.state import cli_state
+
+DEFAULT_FORMAT = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"
+HEADERS = {"ID": "IMAGE ID", "Repository": "REPOSITORY", "Tag": "TAG", "Created": "CREATED", "Size": "SIZE"}
+
+
+class ImageRow:
+    """What `--format` templates see for one image name (Podman's imageReporter)."""
+
+    def __init__(self, data: Any, name: str, no_trunc: bool) -> None:
+        self._data = data
+        self._name = name
+        self._no_trunc = no_trunc
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._data, attr)
+
+    @property
+    def Repository(self) -> str:  # noqa: N802 - template field names are Podman's
+        return self._name.rsplit(":", 1)[0] if self._name else "<none>"
+
+    @property
+    def Tag(self) -> str:  # noqa: N802
+        return self._name.rsplit(":", 1)[1] if ":" in self._name.split("/")[-1] else "<none>"
+
+    @property
+    def ID(self) -> str:  # noqa: N802
+        return str(self._data.ID if self._no_trunc else self._data.ID[:12])
+
+    @property
+    def Created(self) -> str:  # noqa: N802
+        from podpy.util.timefmt import time_ago
+
+        return time_ago(self._data.CreatedAt) if self._data.CreatedAt else ""
+
+    @property
+    def CreatedSince(self) -> str:  # noqa: N802
+        return self.Created
+
+    @property
+    def Size(self) -> str:  # noqa: N802
+        from podpy.util.units import human_size
+
+        return human_size(self._data.Size)
+
+    @property
+    def Digest(self) -> str:  # noqa: N802
+        return str(self._data.Digest)
+
+
+@click.command("images", help="List images in local storage")
+@click.option("-a", "--all", "show_all", is_flag=True, help="Show all images (default hides intermediate images)")
+@click.option("-q", "--quiet", is_flag=True, help="Display only image IDs")
+@click.option("--no-trunc", is_flag=True, help="Do not truncate output")
+@click.option("--noheading", "-n", is_flag=True, help="Do not print column headings")
+@click.option("--digests", is_flag=True, help="Show digests")
+@click.option("--format", "fmt", default=None, help="Change the output format to JSON or a Go template")
+def images(show_all: bool, quiet: bool, no_trunc: bool, noheading: bool, digests: bool, fmt: str | None) -> int:
+    from podpy.cli.render import render
+
+    summaries = cli_state().engine.images.list(all=show_all)
+    if fmt is not None and fmt.strip().lower() == "json":
+        render(summaries, fmt, default_format=DEFAULT_FORMAT, out=sys.stdout)
+        return 0
+    if quiet and not fmt:
+        seen: set[str] = set()
+        for s in summaries:
+            if s.ID not in seen:
+                seen.add(s.ID)
+                sys.stdout.write((s.ID if no_trunc else s.ID[:12]) + "\n")
+        return 0
+    rows = [ImageRow(s, name, no_trunc) for s in summaries for name in (s.Names or [""])]
+    default = DEFAULT_FORMAT
+    if digests:
+        default = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"
+    render(rows, fmt, default_format=default, headers=HEADERS, out=sys.stdout, noheading=noheading)
+    return 0

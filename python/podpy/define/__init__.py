@@ -1,0 +1,1 @@
+"""Leaf definitions shared by every layer: states, exit codes, defaults, name rules."""

@@ -1,0 +1,1 @@
+"""The engine boundary: Options in, Reports out; local now, remote (REST) later."""

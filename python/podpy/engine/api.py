@@ -1,0 +1,54 @@
+"""One small Protocol per resource: the local engine implements them now, the REST client later."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from podpy.engine.entities import (
+    ImageSummary,
+    InspectReport,
+    ItemReport,
+    ListContainer,
+    LoadReport,
+    LogLine,
+    LogsOptions,
+    PsOptions,
+    RmOptions,
+    RunOptions,
+    RunReport,
+)
+
+
+class Containers(Protocol):
+    def run(self, opts: RunOptions) -> RunReport: ...
+
+    def list(self, opts: PsOptions) -> list[ListContainer]: ...
+
+    def remove(self, names: Sequence[str], opts: RmOptions) -> list[ItemReport]: ...
+
+    def logs(self, names: Sequence[str], opts: LogsOptions) -> Iterator[LogLine]: ...
+
+    def inspect(self, names: Sequence[str]) -> list[InspectReport]: ...
+
+    def cleanup(self, names: Sequence[str], *, remove: bool) -> list[ItemReport]: ...
+
+
+class Images(Protocol):
+    def list(self, *, all: bool = False) -> list[ImageSummary]: ...
+
+    def load(self, path: str) -> LoadReport: ...
+
+    def inspect(self, names: Sequence[str]) -> list[InspectReport]: ...
+
+
+class System(Protocol):
+    def info(self) -> dict[str, Any]: ...
+
+
+class Engine(Protocol):
+    containers: Containers
+    images: Images
+    system: System
+
+    def close(self) -> None: ...

@@ -1,0 +1,149 @@
+"""Options and Reports that cross the engine boundary. Plain, JSON-able dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """The CLI's global flags."""
+
+    root: str | None = None
+    runroot: str | None = None
+    storage_driver: str | None = None
+    runtime: str | None = None
+    cgroup_manager: str | None = None
+    log_level: str = "warn"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    image: str
+    command: list[str] = field(default_factory=list)
+    name: str = ""
+    detach: bool = False
+    remove: bool = False
+    entrypoint: list[str] | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    workdir: str = ""
+    user: str = ""
+    hostname: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    network: str = "private"
+    read_only: bool = False
+    tty: bool = False
+    interactive: bool = False
+
+
+@dataclass(frozen=True)
+class RunReport:
+    id: str
+    exit_code: int | None  # None when detached
+
+
+@dataclass(frozen=True)
+class PsOptions:
+    all: bool = False
+    latest: bool = False
+    last: int = -1
+
+
+@dataclass(frozen=True)
+class ListContainer:
+    """One row of `ps`, with Podman's field names (they are what --format templates use)."""
+
+    ID: str
+    Names: list[str]
+    Image: str
+    ImageID: str
+    Command: list[str]
+    Created: int
+    CreatedAt: str
+    State: str
+    Status: str
+    ExitCode: int
+    Exited: bool
+    ExitedAt: int
+    StartedAt: int
+    Pid: int
+    Labels: dict[str, str]
+    AutoRemove: bool
+    Ports: list[Any] = field(default_factory=list)
+    Mounts: list[str] = field(default_factory=list)
+    Networks: list[str] = field(default_factory=list)
+    Pod: str = ""
+    PodName: str = ""
+    IsInfra: bool = False
+    Namespaces: dict[str, str] = field(default_factory=dict)
+    Size: Any = None
+
+
+@dataclass(frozen=True)
+class RmOptions:
+    force: bool = False
+    all: bool = False
+    ignore: bool = False
+    timeout: int = 10
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    """Per-item result of a verb over several names: ``error`` set when that item failed."""
+
+    id: str
+    error: str = ""
+    exit_code: int = 0
+
+
+@dataclass(frozen=True)
+class LogsOptions:
+    timestamps: bool = False
+    tail: int = -1
+    names: bool = False
+
+
+@dataclass(frozen=True)
+class LogLine:
+    stream: str  # stdout | stderr
+    timestamp: str
+    text: bytes
+    partial: bool
+    container: str = ""
+
+
+@dataclass(frozen=True)
+class ImageSummary:
+    """One row of `images`, with Podman's field names."""
+
+    ID: str
+    Names: list[str]
+    RepoTags: list[str]
+    RepoDigests: list[str]
+    Digest: str
+    Created: int
+    CreatedAt: str
+    Size: int
+    VirtualSize: int
+    SharedSize: int
+    Labels: dict[str, str]
+    Containers: int
+    Dangling: bool
+    ReadOnly: bool = False
+    ParentId: str = ""
+    History: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class InspectReport:
+    """Inspect output keyed by the name the user gave; ``data`` is Podman's JSON shape."""
+
+    name: str
+    data: dict[str, Any] | None
+    error: str = ""

@@ -1,0 +1,12 @@
+"""The one place that picks the engine implementation."""
+
+from __future__ import annotations
+
+from podpy.engine.api import Engine
+from podpy.engine.entities import EngineOptions
+
+
+def new_engine(opts: EngineOptions) -> Engine:
+    from podpy.engine.local.engine import LocalEngine
+
+    return LocalEngine(opts)

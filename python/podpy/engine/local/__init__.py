@@ -1,0 +1,1 @@
+"""The local engine: runs everything in this process (plus monitors), no daemon."""

@@ -1,0 +1,158 @@
+"""Container verbs of the local engine."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from podpy.engine.entities import (
+    InspectReport,
+    ItemReport,
+    ListContainer,
+    LogLine,
+    LogsOptions,
+    PsOptions,
+    RmOptions,
+    RunOptions,
+    RunReport,
+)
+from podpy.errors import NoSuchImage, PodpyError
+from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
+
+if TYPE_CHECKING:
+    from podpy.engine.local.engine import LocalEngine
+    from podpy.runtime.runtime import Runtime
+    from podpy.storage.records import Image
+
+log = logging.getLogger("podpy.engine")
+
+
+def resolve_image(rt: Runtime, name: str) -> Image:
+    """A local image, loading an embedded one (``hello``) into the store on first use."""
+    from podpy.image.embedded import load_embedded
+    from podpy.image.lookup import find_image
+
+    found = find_image(rt.store.images, name)
+    if found is None:
+        found = load_embedded(rt.store, name)
+    if found is None:
+        raise NoSuchImage(f"{name}: image not known")
+    return found
+
+
+def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
+    return SpecGenerator(
+        basic=BasicSpec(name=opts.name, image=opts.image, command=list(opts.command),
+                        entrypoint=None if opts.entrypoint is None else list(opts.entrypoint),
+                        env=dict(opts.env), workdir=opts.workdir, user=opts.user, hostname=opts.hostname,
+                        labels=dict(opts.labels), terminal=False, stdin=False,
+                        auto_remove=opts.remove),
+        storage=StorageSpec(read_only=opts.read_only),
+        network=NetworkSpec(mode=opts.network),
+    )
+
+
+class ContainersEngine:
+    def __init__(self, engine: LocalEngine) -> None:
+        self.engine = engine
+
+    def run(self, opts: RunOptions) -> RunReport:
+        from podpy.runtime import container as ops
+        from podpy.runtime.monitor import forward_signals
+
+        rt = self.engine.runtime
+        if opts.tty or opts.interactive:
+            log.warning("-t/-i are not supported yet: running without a terminal and without stdin")
+        gen = spec_from_run_options(opts)
+        gen.validate()
+        image = resolve_image(rt, opts.image)
+        image_name = image.names[0] if image.names else image.id
+        ctr = ops.create(rt, gen, image, image_name)
+        try:
+            handle = ops.start(rt, ctr, gen, image, attach=not opts.detach)
+        except BaseException:
+            ops.remove(rt, ctr.id, force=True)
+            raise
+        if opts.detach:
+            handle.close()
+            return RunReport(ctr.id, None)
+        with forward_signals(ctr.state.pid):
+            info = ops.wait_for_exit(rt, handle, ctr)
+        ops.cleanup(rt, ctr.id, remove=opts.remove)
+        handle.ack_cleanup()
+        handle.close()
+        return RunReport(ctr.id, info.exit_code)
+
+    def list(self, opts: PsOptions) -> list[ListContainer]:
+        from podpy.engine.local.reports import list_container
+        from podpy.runtime.container import sync
+
+        rt = self.engine.runtime
+        rows = [sync(rt, c) for c in rt.state.list_containers()]
+        if not opts.all and not opts.latest and opts.last < 0:
+            rows = [c for c in rows if c.state.status.is_active()]
+        rows.sort(key=lambda c: c.config.created_at, reverse=True)
+        if opts.latest:
+            rows = rows[:1]
+        elif opts.last >= 0:
+            rows = rows[:opts.last]
+        return [list_container(c) for c in rows]
+
+    def remove(self, names: Sequence[str], opts: RmOptions) -> list[ItemReport]:
+        from podpy.runtime.container import remove
+
+        rt = self.engine.runtime
+        targets = list(names)
+        if opts.all:
+            targets = [c.id for c in rt.state.list_containers()]
+        reports = []
+        for name in targets:
+            try:
+                reports.append(ItemReport(remove(rt, name, force=opts.force, timeout=opts.timeout)))
+            except PodpyError as e:
+                if opts.ignore and e.code == "no_such_container":
+                    continue
+                reports.append(ItemReport(name, str(e), e.exit_code))
+        return reports
+
+    def cleanup(self, names: Sequence[str], *, remove: bool) -> list[ItemReport]:
+        from podpy.runtime.container import cleanup
+
+        rt = self.engine.runtime
+        reports = []
+        for name in names:
+            try:
+                ctr = rt.state.lookup_container(name)
+                cleanup(rt, ctr.id, remove=remove)
+                reports.append(ItemReport(ctr.id))
+            except PodpyError as e:
+                reports.append(ItemReport(name, str(e), e.exit_code))
+        return reports
+
+    def logs(self, names: Sequence[str], opts: LogsOptions) -> Iterator[LogLine]:
+        from podpy.engine.local.logs import read_k8s_log
+
+        rt = self.engine.runtime
+        containers = [rt.state.lookup_container(n) for n in names]
+        for ctr in containers:
+            if ctr.config.log_driver == "none":
+                raise PodpyError(f"this container is using the 'none' log driver, cannot read logs: "
+                                 f"{ctr.name}")
+            yield from read_k8s_log(ctr.config.log_path, tail=opts.tail,
+                                    container=ctr.name if opts.names else "")
+
+    def inspect(self, names: Sequence[str]) -> list[InspectReport]:
+        from podpy.engine.local.reports import inspect_container
+        from podpy.runtime.container import sync
+
+        rt = self.engine.runtime
+        reports = []
+        for name in names:
+            try:
+                ctr = sync(rt, rt.state.lookup_container(name))
+            except PodpyError as e:
+                reports.append(InspectReport(name, None, str(e)))
+                continue
+            reports.append(InspectReport(name, inspect_container(rt, ctr)))
+        return reports

@@ -1,0 +1,64 @@
+"""LocalEngine: resolves configuration once and opens the Runtime lazily."""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+
+from podpy.engine.entities import EngineOptions
+from podpy.engine.local.containers import ContainersEngine
+from podpy.engine.local.images import ImagesEngine
+from podpy.engine.local.system import SystemEngine
+from podpy.runtime.options import RuntimeOptions
+from podpy.runtime.runtime import Runtime
+
+log = logging.getLogger("podpy.engine")
+
+
+def runtime_options(opts: EngineOptions) -> RuntimeOptions:
+    from podpy.config.loader import load_config
+
+    cfg = load_config(root=opts.root, runroot=opts.runroot, storage_driver=opts.storage_driver,
+                      runtime=opts.runtime, cgroup_manager=opts.cgroup_manager)
+    global_args: list[str] = ["--root", cfg.storage.graphroot, "--runroot", cfg.storage.runroot,
+                              "--storage-driver", cfg.storage.driver]
+    if opts.runtime:
+        global_args += ["--runtime", opts.runtime]
+    if opts.cgroup_manager:
+        global_args += ["--cgroup-manager", opts.cgroup_manager]
+    if opts.log_level != "warn":
+        global_args += ["--log-level", opts.log_level]
+    return RuntimeOptions(
+        graph_root=cfg.storage.graphroot, run_root=cfg.storage.runroot, storage_driver=cfg.storage.driver,
+        runtime_name=opts.runtime, cgroup_manager=opts.cgroup_manager,
+        default_ulimits=tuple(cfg.containers.containers.default_ulimits),
+        log_driver=cfg.containers.containers.log_driver or "k8s-file",
+        default_env=tuple(cfg.containers.containers.env), debug=opts.log_level in ("debug", "trace"),
+        global_args=tuple(global_args), config=cfg,
+    )
+
+
+class LocalEngine:
+    def __init__(self, opts: EngineOptions) -> None:
+        self.opts = opts
+
+    @cached_property
+    def runtime(self) -> Runtime:
+        return Runtime(runtime_options(self.opts))
+
+    @cached_property
+    def containers(self) -> ContainersEngine:
+        return ContainersEngine(self)
+
+    @cached_property
+    def images(self) -> ImagesEngine:
+        return ImagesEngine(self)
+
+    @cached_property
+    def system(self) -> SystemEngine:
+        return SystemEngine(self)
+
+    def close(self) -> None:
+        if "runtime" in self.__dict__:
+            self.runtime.close()
+

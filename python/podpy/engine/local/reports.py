@@ -1,0 +1,209 @@
+"""Building Podman-shaped reports (ps rows, inspect JSON) from state and store records."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING, Any
+
+from podpy.define.states import ContainerStatus
+from podpy.engine.entities import ImageSummary, ListContainer
+from podpy.util.timefmt import parse_rfc3339, time_ago
+
+if TYPE_CHECKING:
+    from podpy.runtime.runtime import Runtime
+    from podpy.state.records import Container
+    from podpy.storage.records import Image
+
+ZERO_TIME = "0001-01-01T00:00:00Z"
+
+
+def container_status_text(ctr: Container) -> str:
+    """The STATUS column: `Up 3 seconds`, `Exited (3) 2 minutes ago`, `Created`."""
+    status = ctr.state.status
+    if status is ContainerStatus.RUNNING:
+        return "Up " + time_ago(ctr.state.started_at).removesuffix(" ago")
+    if status is ContainerStatus.PAUSED:
+        return "Paused"
+    if status in (ContainerStatus.EXITED, ContainerStatus.STOPPED):
+        return f"Exited ({ctr.state.exit_code}) {time_ago(ctr.state.finished_at)}"
+    return "Created"
+
+
+def list_container(ctr: Container) -> ListContainer:
+    state = ctr.state
+    status = state.status
+    return ListContainer(
+        ID=ctr.id, Names=[ctr.name], Image=ctr.config.image_name, ImageID=ctr.config.image_id,
+        Command=list(ctr.config.args), Created=int(parse_rfc3339(ctr.config.created_at)),
+        CreatedAt=time_ago(ctr.config.created_at),
+        State="created" if status is ContainerStatus.CONFIGURED else status.value,
+        Status=container_status_text(ctr), ExitCode=state.exit_code,
+        Exited=status in (ContainerStatus.EXITED, ContainerStatus.STOPPED),
+        ExitedAt=int(parse_rfc3339(state.finished_at)) if state.finished_at else -62135596800,
+        StartedAt=int(parse_rfc3339(state.started_at)) if state.started_at else -62135596800,
+        Pid=state.pid, Labels=dict(ctr.config.labels), AutoRemove=ctr.config.auto_remove,
+        Networks=[] if ctr.config.network_mode in ("none", "host", "private") else [ctr.config.network_mode],
+    )
+
+
+def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
+    cfg, state = ctr.config, ctr.state
+    userdata = rt.store_paths.container_userdata(ctr.id)
+    layer_dir = rt.store_paths.layer_dir(ctr.id)
+    image = rt.store.images.get(cfg.image_id)
+    lower = ":".join(rt.store.layers.lower_dirs(image.top_layer)) if image and image.top_layer else ""
+    running = state.status is ContainerStatus.RUNNING
+    return {
+        "Id": ctr.id,
+        "Created": cfg.created_at,
+        "Path": cfg.args[0] if cfg.args else "",
+        "Args": cfg.args[1:],
+        "State": {
+            "OciVersion": "1.0.2-dev",
+            "Status": "created" if state.status is ContainerStatus.CONFIGURED else state.status.value,
+            "Running": running,
+            "Paused": state.status is ContainerStatus.PAUSED,
+            "Restarting": False,
+            "OOMKilled": state.oom_killed,
+            "Dead": False,
+            "Pid": state.pid,
+            "ConmonPid": state.monitor_pid,
+            "ExitCode": state.exit_code,
+            "Error": "",
+            "StartedAt": state.started_at or ZERO_TIME,
+            "FinishedAt": state.finished_at or ZERO_TIME,
+            "Health": {"Status": "", "FailingStreak": 0, "Log": None},
+            "CheckpointedAt": ZERO_TIME,
+            "RestoredAt": ZERO_TIME,
+        },
+        "Image": cfg.image_id,
+        "ImageName": cfg.image_name,
+        "Rootfs": "",
+        "Pod": "",
+        "ResolvConfPath": os.path.join(userdata, "resolv.conf"),
+        "HostnamePath": os.path.join(userdata, "hostname"),
+        "HostsPath": os.path.join(userdata, "hosts"),
+        "StaticDir": userdata,
+        "OCIConfigPath": os.path.join(userdata, "config.json"),
+        "OCIRuntime": os.path.basename(rt.host.runtime_path),
+        "ConmonPidFile": "",
+        "PidFile": os.path.join(rt.run_paths.container_dir(ctr.id), "pidfile"),
+        "Name": ctr.name,
+        "RestartCount": 0,
+        "Driver": rt.store_paths.driver,
+        "MountLabel": "",
+        "ProcessLabel": "",
+        "AppArmorProfile": "",
+        "EffectiveCaps": None,
+        "BoundingCaps": None,
+        "ExecIDs": [],
+        "GraphDriver": {
+            "Name": rt.store_paths.driver,
+            "Data": {"LowerDir": lower, "MergedDir": os.path.join(layer_dir, "merged"),
+                     "UpperDir": os.path.join(layer_dir, "diff"), "WorkDir": os.path.join(layer_dir, "work")},
+        },
+        "Mounts": [],
+        "Dependencies": [],
+        "NetworkSettings": {"EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0,
+                            "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
+                            "MacAddress": "", "Bridge": "", "SandboxID": "", "HairpinMode": False,
+                            "LinkLocalIPv6Address": "", "LinkLocalIPv6PrefixLen": 0, "Ports": {},
+                            "SandboxKey": ""},
+        "Namespace": "",
+        "IsInfra": False,
+        "IsService": False,
+        "Config": {
+            "Hostname": cfg.hostname,
+            "Domainname": "",
+            "User": cfg.user,
+            "AttachStdin": False,
+            "AttachStdout": False,
+            "AttachStderr": False,
+            "Tty": False,
+            "OpenStdin": False,
+            "StdinOnce": False,
+            "Env": cfg.env,
+            "Cmd": cfg.command,
+            "Image": cfg.image_name,
+            "Volumes": None,
+            "WorkingDir": cfg.workdir,
+            "Entrypoint": " ".join(cfg.entrypoint),
+            "OnBuild": None,
+            "Labels": cfg.labels or None,
+            "Annotations": cfg.annotations,
+            "StopSignal": cfg.stop_signal,
+            "CreateCommand": cfg.create_command,
+            "Umask": "0022",
+            "Timeout": 0,
+            "StopTimeout": cfg.stop_timeout,
+        },
+        "HostConfig": {
+            "Binds": [],
+            "LogConfig": {"Type": cfg.log_driver, "Config": None, "Path": cfg.log_path, "Tag": "",
+                          "Size": "0B"},
+            "NetworkMode": "none" if cfg.network_mode == "private" else cfg.network_mode,
+            "AutoRemove": cfg.auto_remove,
+            "RestartPolicy": {"Name": "", "MaximumRetryCount": 0},
+            "Privileged": False,
+            "ReadonlyRootfs": False,
+        },
+    }
+
+
+def _image_config(image: Image) -> dict[str, Any]:
+    data = json.loads(image.config)
+    return data if isinstance(data, dict) else {}
+
+
+def image_summaries(rt: Runtime, images: list[Image]) -> list[ImageSummary]:
+    users: dict[str, int] = {}
+    for (image_id,) in rt.db.conn.execute("SELECT image_id FROM rw_layers"):
+        users[str(image_id)] = users.get(str(image_id), 0) + 1
+    out = []
+    for image in images:
+        config = _image_config(image)
+        labels = (config.get("config") or {}).get("Labels") or {}
+        repo_digests = sorted({f"{n.rsplit(':', 1)[0]}@{image.digest}" for n in image.names})
+        out.append(ImageSummary(
+            ID=image.id, Names=list(image.names), RepoTags=list(image.names), RepoDigests=repo_digests,
+            Digest=image.digest, Created=int(parse_rfc3339(image.created)) if image.created else 0,
+            CreatedAt=image.created, Size=image.size, VirtualSize=image.size, SharedSize=0,
+            Labels=dict(labels), Containers=users.get(image.id, 0), Dangling=not image.names,
+        ))
+    return out
+
+
+def inspect_image(rt: Runtime, image: Image) -> dict[str, Any]:
+    config = _image_config(image)
+    top = image.top_layer
+    layer_dir = rt.store_paths.layer_dir(top) if top else ""
+    lowers = rt.store.layers.lower_dirs(top)[1:] if top else []
+    manifest = json.loads(image.manifest)
+    return {
+        "Id": image.id,
+        "Digest": image.digest,
+        "RepoTags": list(image.names),
+        "RepoDigests": sorted({f"{n.rsplit(':', 1)[0]}@{image.digest}" for n in image.names}),
+        "Parent": "",
+        "Comment": "",
+        "Created": config.get("created", ""),
+        "Config": config.get("config") or {},
+        "Version": "",
+        "Author": config.get("author", ""),
+        "Architecture": config.get("architecture", ""),
+        "Os": config.get("os", ""),
+        "Size": image.size,
+        "VirtualSize": image.size,
+        "GraphDriver": {"Name": rt.store_paths.driver,
+                        "Data": {"UpperDir": os.path.join(layer_dir, "diff") if top else "",
+                                 "WorkDir": os.path.join(layer_dir, "work") if top else "",
+                                 **({"LowerDir": ":".join(lowers)} if lowers else {})}},
+        "RootFS": {"Type": "layers", "Layers": list((config.get("rootfs") or {}).get("diff_ids") or [])},
+        "Labels": (config.get("config") or {}).get("Labels"),
+        "Annotations": manifest.get("annotations") or {},
+        "ManifestType": image.manifest_media_type,
+        "User": (config.get("config") or {}).get("User", ""),
+        "History": config.get("history") or [],
+        "NamesHistory": list(image.names),
+    }

@@ -1,0 +1,18 @@
+"""`info`: the host probe, the store and the registries, in Podman's shape."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from podpy.engine.local.engine import LocalEngine
+
+
+class SystemEngine:
+    def __init__(self, engine: LocalEngine) -> None:
+        self.engine = engine
+
+    def info(self) -> dict[str, Any]:
+        from podpy.engine.local.info import build_info
+
+        return build_info(self.engine.runtime)

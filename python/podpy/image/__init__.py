@@ -1,0 +1,1 @@
+"""Images: references, local lookup, loading and saving formats, registries."""

@@ -1,0 +1,118 @@
+"""Loading an OCI image layout directory (the format of the embedded images and of `oci-dir`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from podpy.errors import DigestMismatch, ImageFormatError
+from podpy.image.references import parse
+from podpy.storage.layers import LayerSource, chain_id
+from podpy.storage.records import Image
+from podpy.storage.store import Store
+
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+REF_NAME = "org.opencontainers.image.ref.name"
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    digest: str
+    names: list[str]
+
+
+def _json(raw: bytes, what: str) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ImageFormatError(f"{what} is not valid JSON: {e}") from e
+    if not isinstance(data, dict):
+        raise ImageFormatError(f"{what} is not a JSON object")
+    return data
+
+
+def _descriptor_digest(desc: Any, what: str) -> str:
+    digest = desc.get("digest") if isinstance(desc, dict) else None
+    if not isinstance(digest, str) or not digest.startswith("sha256:") or len(digest) != 71:
+        raise ImageFormatError(f"{what}: missing or unsupported digest {digest!r}")
+    return digest
+
+
+class OciLayout:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if not os.path.isfile(os.path.join(path, "index.json")):
+            raise ImageFormatError(f"{path}: not an OCI image layout (no index.json)")
+
+    def blob_path(self, digest: str) -> str:
+        algo, _, hexpart = digest.partition(":")
+        return os.path.join(self.path, "blobs", algo, hexpart)
+
+    def read_blob(self, digest: str, what: str) -> bytes:
+        try:
+            with open(self.blob_path(digest), "rb") as f:
+                data = f.read()
+        except FileNotFoundError as e:
+            raise ImageFormatError(f"{what} blob {digest} is missing from {self.path}") from e
+        actual = "sha256:" + hashlib.sha256(data).hexdigest()
+        if actual != digest:
+            raise DigestMismatch(f"{what} blob {digest}: content has digest {actual}")
+        return data
+
+    def manifests(self) -> list[ManifestEntry]:
+        with open(os.path.join(self.path, "index.json"), "rb") as f:
+            index = _json(f.read(), f"{self.path}/index.json")
+        entries = index.get("manifests")
+        if not isinstance(entries, list) or not entries:
+            raise ImageFormatError(f"{self.path}/index.json lists no manifests")
+        found: list[ManifestEntry] = []
+        for desc in entries:
+            digest = _descriptor_digest(desc, "index.json manifest")
+            ref_name = (desc.get("annotations") or {}).get(REF_NAME, "")
+            names = []
+            if ref_name:
+                try:
+                    names.append(str(parse(ref_name)))
+                except Exception:  # a bare tag, as the OCI spec intends: no repository to name
+                    names = []
+            found.append(ManifestEntry(digest, names))
+        return found
+
+    def load_into(self, store: Store, entry: ManifestEntry) -> Image:
+        manifest_raw = self.read_blob(entry.digest, "manifest")
+        manifest = _json(manifest_raw, f"manifest {entry.digest}")
+        media_type = str(manifest.get("mediaType") or OCI_MANIFEST)
+        if media_type in (OCI_INDEX, DOCKER_LIST):
+            raise ImageFormatError(f"manifest {entry.digest}: nested image indexes are not supported yet")
+        config_digest = _descriptor_digest(manifest.get("config"), f"manifest {entry.digest} config")
+        config_raw = self.read_blob(config_digest, "config")
+        config = _json(config_raw, f"config {config_digest}")
+        diff_ids = (config.get("rootfs") or {}).get("diff_ids")
+        layers = manifest.get("layers")
+        if not isinstance(layers, list) or not isinstance(diff_ids, list) or len(layers) != len(diff_ids):
+            raise ImageFormatError(f"manifest {entry.digest}: layer list does not match the config's diff_ids")
+        layer_ids: list[str] = []
+        size = 0
+        with store.locked():
+            parent = ""
+            for desc, diff_id in zip(layers, diff_ids, strict=True):
+                blob_digest = _descriptor_digest(desc, "layer")
+                if not isinstance(diff_id, str):
+                    raise ImageFormatError(f"config {config_digest}: bad diff_id {diff_id!r}")
+                layer_id = chain_id(parent, diff_id)
+                layer = store.layers.create(
+                    layer_id, parent, LayerSource(self.blob_path(blob_digest), blob_digest, diff_id))
+                size += layer.size
+                layer_ids.append(layer_id)
+                parent = layer_id
+            image = Image(id=config_digest.removeprefix("sha256:"), digest=entry.digest, names=entry.names,
+                          manifest=manifest_raw.decode(), config=config_raw.decode(),
+                          manifest_media_type=media_type, layers=layer_ids, size=size + len(config_raw),
+                          created=str(config.get("created") or ""))
+            return store.images.add(image)

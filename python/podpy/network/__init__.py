@@ -1,0 +1,1 @@
+"""Container networking: netlink, bridges, IPAM, ports, DNS, namespaces (comes with its own issue)."""

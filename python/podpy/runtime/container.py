@@ -1,0 +1,298 @@
+"""Container operations, each in Podman's order: lock → sync → guard → act → save.
+
+The per-container flock serialises podpy processes working on the same
+container; the state database makes each step's result visible atomically.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+from podpy.define.names import random_name
+from podpy.define.states import ContainerStatus
+from podpy.errors import InvalidStateError, NameInUse, PodpyError
+from podpy.runtime.monitor import ExitInfo, MonitorConfig, MonitorHandle, read_exit_file, spawn_monitor
+from podpy.runtime.oci import OciRuntime
+from podpy.runtime.runtime import Runtime
+from podpy.specgen.generator import SpecGenerator
+from podpy.specgen.oci import ImageDefaults, Rlimit, build_oci_spec
+from podpy.specgen.user import resolve_user
+from podpy.state.records import Container, ContainerConfig, ContainerState
+from podpy.storage.records import Image
+from podpy.util.atomic import atomic_write
+from podpy.util.ids import new_id, short_id
+from podpy.util.locks import flocked
+from podpy.util.timefmt import now_rfc3339
+
+log = logging.getLogger("podpy.container")
+
+_NAME_ATTEMPTS = 20
+
+
+def image_defaults(image: Image | None) -> ImageDefaults:
+    if image is None:
+        return ImageDefaults()
+    config = json.loads(image.config).get("config") or {}
+    return ImageDefaults(env=list(config.get("Env") or []), entrypoint=list(config.get("Entrypoint") or []),
+                         cmd=list(config.get("Cmd") or []), workdir=str(config.get("WorkingDir") or ""),
+                         user=str(config.get("User") or ""), stop_signal=str(config.get("StopSignal") or ""))
+
+
+@contextmanager
+def locked(rt: Runtime, container_id: str) -> Iterator[None]:
+    with flocked(rt.run_paths.lock_file(container_id)):
+        yield
+
+
+def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str) -> Container:
+    """Record the container, then make its writable layer; a crash in between leaves it `configured`."""
+    gen.validate()
+    defaults = image_defaults(image)
+    container_id = new_id()
+    args_preview = [*(defaults.entrypoint if gen.basic.entrypoint is None else gen.basic.entrypoint),
+                    *(gen.basic.command or ([] if gen.basic.entrypoint is not None else defaults.cmd))]
+    if not args_preview:
+        raise PodpyError("no command or entrypoint provided, and no CMD or ENTRYPOINT from image")
+    userdata = rt.store_paths.container_userdata(container_id)
+    config = ContainerConfig(
+        id=container_id, name=gen.basic.name, image_id=image.id, image_name=image_name,
+        created_at=now_rfc3339(), command=list(gen.basic.command or defaults.cmd),
+        entrypoint=list(defaults.entrypoint if gen.basic.entrypoint is None else gen.basic.entrypoint),
+        args=args_preview, env=[f"{k}={v}" for k, v in gen.basic.env.items()],
+        workdir=gen.basic.workdir or defaults.workdir or "/", user=gen.basic.user or defaults.user,
+        hostname=gen.basic.hostname or container_id[:12], network_mode=gen.network.mode,
+        labels=dict(gen.basic.labels), annotations=dict(gen.basic.annotations),
+        auto_remove=gen.basic.auto_remove, log_driver=rt.opts.log_driver,
+        log_path=os.path.join(userdata, "ctr.log"), stop_signal=gen.basic.stop_signal,
+        stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv),
+    )
+    state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
+    if gen.basic.name:
+        rt.state.add_container(config, state)
+    else:
+        for attempt in range(_NAME_ATTEMPTS):
+            config = replace(config, name=random_name())
+            try:
+                rt.state.add_container(config, state)
+                break
+            except NameInUse:
+                if attempt == _NAME_ATTEMPTS - 1:
+                    raise
+    try:
+        rt.store.rootfs.create(container_id, image.id)
+    except BaseException:
+        rt.store.rootfs.delete(container_id)
+        rt.state.remove_container(container_id)
+        raise
+    state.status = ContainerStatus.CREATED
+    rt.state.save_state(container_id, state)
+    return Container(config, state)
+
+
+def _exit_command(rt: Runtime, ctr: Container) -> list[str]:
+    cmd = [sys.executable, "-m", "podpy", *rt.opts.global_args, "container", "cleanup"]
+    if ctr.config.auto_remove:
+        cmd.append("--rm")
+    return [*cmd, ctr.id]
+
+
+def _rlimits(rt: Runtime) -> list[Rlimit]:
+    from podpy.runtime.probe import container_rlimits
+
+    limits, warnings = container_rlimits(rt.opts.default_ulimits)
+    for warning in warnings:
+        log.debug("%s", warning)
+    return [Rlimit(r.type, r.soft, r.hard) for r in limits]
+
+
+def _prepare_bundle(rt: Runtime, ctr: Container, gen: SpecGenerator, image: Image) -> str:
+    """Mount the rootfs and write config.json; returns the bundle directory."""
+    from podpy.runtime.etcfiles import write_etc_files
+
+    image_rec = rt.store.images.get(ctr.config.image_id)
+    top = image_rec.top_layer if image_rec else image.top_layer
+    rootfs = rt.store.rootfs.mount(ctr.id, top)
+    ctr.state.rootfs = rootfs
+    userdata = rt.store_paths.container_userdata(ctr.id)
+    files = write_etc_files(userdata, container_id=ctr.id, name=ctr.name, image=ctr.config.image_name,
+                            hostname=ctr.config.hostname, network_mode=ctr.config.network_mode)
+    defaults = image_defaults(image)
+    user = resolve_user(gen.basic.user or defaults.user, rootfs)
+    spec = build_oci_spec(gen, defaults, rootfs=rootfs, user=user, hostname=ctr.config.hostname, files=files,
+                          rlimits=_rlimits(rt), cgroups_path=f"/podpy/podpy-{ctr.id}",
+                          annotations={"io.podman.annotations.autoremove":
+                                       "TRUE" if ctr.config.auto_remove else "FALSE", **ctr.config.annotations})
+    atomic_write(os.path.join(userdata, "config.json"), json.dumps(spec).encode(), fsync=False)
+    return userdata
+
+
+def start(rt: Runtime, ctr: Container, gen: SpecGenerator, image: Image, *, attach: bool) -> MonitorHandle:
+    """Start a created container through a new monitor; returns the monitor handle (pid known)."""
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            raise InvalidStateError(f"container {ctr.id[:12]} was removed")
+        if not current.state.status.can_start():
+            raise InvalidStateError(f"container {ctr.id[:12]} is {current.state.status.value}, cannot start it")
+        ctr.state = current.state
+        bundle = _prepare_bundle(rt, ctr, gen, image)
+        run_dir = rt.run_paths.container_dir(ctr.id)
+        os.makedirs(run_dir, exist_ok=True)
+        exit_file = rt.run_paths.exit_file(ctr.id)
+        try:
+            os.unlink(exit_file)
+        except FileNotFoundError:
+            pass
+        host = rt.host
+        handle = spawn_monitor(MonitorConfig(
+            cid=ctr.id, runtime=host.runtime_path, runtime_root=rt.run_paths.runtime_root, bundle=bundle,
+            pidfile=os.path.join(run_dir, "pidfile"), runtime_log=os.path.join(run_dir, "runtime.log"),
+            log_driver=ctr.config.log_driver, log_path=ctr.config.log_path, exit_file=exit_file,
+            attach=attach, exit_command=_exit_command(rt, ctr), debug=rt.opts.debug))
+        try:
+            pid = handle.wait_started()
+        except BaseException:
+            handle.close()
+            rt.store.rootfs.unmount(ctr.id)
+            ctr.state.rootfs = ""
+            rt.state.save_state(ctr.id, ctr.state)
+            raise
+        ctr.state.status = ContainerStatus.RUNNING
+        ctr.state.pid = pid
+        ctr.state.monitor_pid = handle.pid
+        ctr.state.started_at = now_rfc3339()
+        ctr.state.boot_id = rt.boot_id
+        ctr.state.exit_code = 0
+        ctr.state.finished_at = ""
+        rt.state.save_state(ctr.id, ctr.state)
+        return handle
+
+
+def sync(rt: Runtime, ctr: Container) -> Container:
+    """Bring a running container's recorded state up to date with its exit file or dead monitor."""
+    if not ctr.state.status.is_active():
+        return ctr
+    info = read_exit_file(rt.run_paths.exit_file(ctr.id))
+    if info is None and _alive(ctr.state.pid):
+        return ctr
+    if info is None:
+        if _alive(ctr.state.monitor_pid):
+            return ctr  # the monitor is still writing the exit file
+        info = ExitInfo(exit_code=-1, exited_at=now_rfc3339(), oom_killed=False)
+    ctr.state.status = ContainerStatus.EXITED
+    ctr.state.exit_code = info.exit_code
+    ctr.state.finished_at = info.exited_at
+    ctr.state.oom_killed = info.oom_killed
+    ctr.state.pid = 0
+    rt.state.save_state(ctr.id, ctr.state)
+    return ctr
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def cleanup(rt: Runtime, container_id: str, *, remove: bool) -> int | None:
+    """After the process ended: record the exit, unmount, forget the runtime's state; remove with --rm.
+
+    Returns the exit code, or None if the container is gone already.
+    """
+    with locked(rt, container_id):
+        ctr = rt.state.get_container(container_id)
+        if ctr is None:
+            return None
+        ctr = sync(rt, ctr)
+        if ctr.state.status.is_active():
+            return None
+        _release_resources(rt, ctr)
+        code = ctr.state.exit_code
+        if remove:
+            _remove_locked(rt, ctr)
+        return code
+
+
+def _release_resources(rt: Runtime, ctr: Container) -> None:
+    if ctr.state.rootfs:
+        rt.store.rootfs.unmount(ctr.id)
+        ctr.state.rootfs = ""
+        rt.state.save_state(ctr.id, ctr.state)
+
+
+def _remove_locked(rt: Runtime, ctr: Container) -> None:
+    if ctr.state.status in (ContainerStatus.RUNNING, ContainerStatus.PAUSED, ContainerStatus.EXITED,
+                            ContainerStatus.STOPPED) and ctr.state.boot_id == rt.boot_id:
+        OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).delete(ctr.id)
+    rt.store.rootfs.delete(ctr.id)
+    shutil.rmtree(rt.run_paths.container_dir(ctr.id), ignore_errors=True)
+    for path in (rt.run_paths.exit_file(ctr.id), rt.run_paths.lock_file(ctr.id)):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+    rt.state.remove_container(ctr.id)
+
+
+def remove(rt: Runtime, name_or_id: str, *, force: bool, timeout: int = 10) -> str:
+    """Remove a container (stopping it first with ``force``); returns its full ID."""
+    ctr = rt.state.lookup_container(name_or_id)
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            return ctr.id
+        ctr = sync(rt, current)
+        if ctr.state.status.is_active():
+            if not force:
+                raise InvalidStateError(
+                    f"cannot remove container {ctr.id} as it is {ctr.state.status.value} - running or paused "
+                    "containers cannot be removed without force: container state improper")
+            _kill_and_wait(rt, ctr, timeout=0)
+            ctr = sync(rt, ctr)
+        _release_resources(rt, ctr)
+        _remove_locked(rt, ctr)
+    return ctr.id
+
+
+def _kill_and_wait(rt: Runtime, ctr: Container, *, timeout: int) -> None:
+    """SIGKILL the container and wait (bounded) for its monitor to record the exit."""
+    del timeout
+    try:
+        os.kill(ctr.state.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    except OSError as e:
+        if e.errno != errno.ESRCH:
+            raise
+    deadline = time.monotonic() + 10
+    exit_file = rt.run_paths.exit_file(ctr.id)
+    while time.monotonic() < deadline:
+        if os.path.exists(exit_file) or not _alive(ctr.state.monitor_pid):
+            return
+        time.sleep(0.01)
+
+
+def wait_for_exit(rt: Runtime, handle: MonitorHandle, ctr: Container) -> ExitInfo:
+    """Foreground run: the monitor tells the exit; if it vanished, the exit file does."""
+    info = handle.wait_exit()
+    if info is None:
+        info = read_exit_file(rt.run_paths.exit_file(ctr.id))
+    if info is None:
+        raise PodpyError(f"container {short_id(ctr.id)}: the monitor died before recording the exit code")
+    return info

@@ -1,0 +1,43 @@
+"""The small files every container gets: /etc/hosts, /etc/hostname, /etc/resolv.conf, /run/.containerenv."""
+
+from __future__ import annotations
+
+import os
+
+from podpy.specgen.oci import HostFiles
+
+
+def _host_resolv_conf(network_mode: str) -> str:
+    try:
+        with open("/etc/resolv.conf", encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return ""
+    if network_mode == "host":
+        return text
+    # A local resolver on the host's loopback is unreachable from a private network namespace.
+    lines = [ln for ln in text.splitlines()
+             if not (ln.split()[:1] == ["nameserver"] and ln.split()[1:2] and
+                     (ln.split()[1].startswith("127.") or ln.split()[1] == "::1"))]
+    return "\n".join(lines) + "\n"
+
+
+def write_etc_files(userdata: str, *, container_id: str, name: str, image: str, hostname: str,
+                    network_mode: str) -> HostFiles:
+    files = HostFiles(hosts=os.path.join(userdata, "hosts"), hostname=os.path.join(userdata, "hostname"),
+                      resolv_conf=os.path.join(userdata, "resolv.conf"),
+                      containerenv=os.path.join(userdata, ".containerenv"))
+    hosts = "127.0.0.1\tlocalhost localhost.localdomain\n::1\tlocalhost localhost.localdomain\n"
+    if network_mode != "host":
+        hosts += f"127.0.1.1\t{hostname} {name}\n"
+    contents = {
+        files.hosts: hosts,
+        files.hostname: hostname + "\n",
+        files.resolv_conf: _host_resolv_conf(network_mode),
+        files.containerenv: (f'engine="podpy"\nname="{name}"\nid="{container_id}"\n'
+                             f'image="{image}"\nimageid=""\nrootless=0\n'),
+    }
+    for path, text in contents.items():
+        with open(path, "w") as f:
+            f.write(text)
+    return files

@@ -1,0 +1,24 @@
+"""Everything the Runtime needs from configuration, already resolved (the engine factory fills it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from podpy.config.loader import EngineConfig
+
+
+@dataclass(frozen=True)
+class RuntimeOptions:
+    graph_root: str
+    run_root: str
+    storage_driver: str = "overlay"
+    runtime_name: str | None = None  # None: let the host probe choose
+    cgroup_manager: str | None = None
+    default_ulimits: tuple[str, ...] = ()
+    log_driver: str = "k8s-file"
+    default_env: tuple[str, ...] = ()
+    debug: bool = False
+    global_args: tuple[str, ...] = field(default_factory=tuple)  # re-passed to exit commands
+    config: EngineConfig | None = None

@@ -1,0 +1,61 @@
+"""The SpecGenerator: the user's request in sections, validated before it crosses a boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from podpy.define.names import validate_name
+from podpy.errors import UsageError
+
+NETWORK_MODES = ("none", "host", "private")
+
+
+@dataclass
+class BasicSpec:
+    name: str = ""
+    image: str = ""
+    command: list[str] = field(default_factory=list)
+    entrypoint: list[str] | None = None  # None: the image's; [] clears it
+    env: dict[str, str] = field(default_factory=dict)
+    workdir: str = ""
+    user: str = ""
+    hostname: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    terminal: bool = False
+    stdin: bool = False
+    auto_remove: bool = False
+    stop_signal: int = 15
+    stop_timeout: int = 10
+
+
+@dataclass
+class StorageSpec:
+    read_only: bool = False
+
+
+@dataclass
+class NetworkSpec:
+    mode: str = "private"
+
+
+@dataclass
+class SpecGenerator:
+    basic: BasicSpec = field(default_factory=BasicSpec)
+    storage: StorageSpec = field(default_factory=StorageSpec)
+    network: NetworkSpec = field(default_factory=NetworkSpec)
+
+    def validate(self) -> None:
+        if not self.basic.image:
+            raise UsageError("an image or a root filesystem is required")
+        if self.basic.name:
+            validate_name(self.basic.name)
+        if self.network.mode not in NETWORK_MODES:
+            if self.network.mode in ("bridge", "slirp4netns", "pasta") or self.network.mode.startswith(
+                    ("container:", "ns:")):
+                raise UsageError(f"network mode {self.network.mode!r} is not supported yet "
+                                 "(use --network none or --network host)")
+            raise UsageError(f"invalid network mode {self.network.mode!r}")
+        for key in self.basic.env:
+            if not key or "=" in key:
+                raise UsageError(f"invalid environment variable name {key!r}")

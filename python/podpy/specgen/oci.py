@@ -1,0 +1,135 @@
+"""Turning a validated SpecGenerator plus the image's defaults into an OCI runtime spec (Podman's defaults)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from podpy.specgen.generator import SpecGenerator
+from podpy.specgen.user import ResolvedUser
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+DEFAULT_CAPABILITIES = (
+    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+    "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT",
+)
+
+MASKED_PATHS = (
+    "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+    "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/fs/selinux",
+    "/sys/dev/block",
+)
+READONLY_PATHS = ("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")
+
+
+@dataclass(frozen=True)
+class ImageDefaults:
+    """What the image's config contributes to the process."""
+
+    env: list[str] = field(default_factory=list)
+    entrypoint: list[str] = field(default_factory=list)
+    cmd: list[str] = field(default_factory=list)
+    workdir: str = ""
+    user: str = ""
+    stop_signal: str = ""
+
+
+@dataclass(frozen=True)
+class Rlimit:
+    type: str
+    soft: int
+    hard: int
+
+
+@dataclass(frozen=True)
+class HostFiles:
+    """Per-container files bind-mounted into the rootfs."""
+
+    hosts: str
+    hostname: str
+    resolv_conf: str
+    containerenv: str
+
+
+def process_args(gen: SpecGenerator, image: ImageDefaults) -> list[str]:
+    """Docker's rule: entrypoint + command, where a given entrypoint drops the image's CMD."""
+    entrypoint = image.entrypoint if gen.basic.entrypoint is None else gen.basic.entrypoint
+    if gen.basic.command:
+        command = gen.basic.command
+    elif gen.basic.entrypoint is not None:
+        command = []
+    else:
+        command = image.cmd
+    return [*entrypoint, *command]
+
+
+def merged_env(gen: SpecGenerator, image: ImageDefaults, *, hostname: str, home: str) -> list[str]:
+    env: dict[str, str] = {"PATH": DEFAULT_PATH}
+    for item in image.env:
+        key, _, value = item.partition("=")
+        env[key] = value
+    env.update(gen.basic.env)
+    if gen.basic.terminal:
+        env.setdefault("TERM", "xterm")
+    env.setdefault("container", "podman")
+    env.setdefault("HOSTNAME", hostname)
+    env.setdefault("HOME", home)
+    return [f"{k}={v}" for k, v in env.items()]
+
+
+def _mount(dest: str, mtype: str, source: str, options: list[str]) -> dict[str, Any]:
+    return {"destination": dest, "type": mtype, "source": source, "options": options}
+
+
+def default_mounts(files: HostFiles, *, read_only: bool) -> list[dict[str, Any]]:
+    bind_opts = ["rbind", "ro" if read_only else "rw", "nosuid", "nodev", "noexec"]
+    return [
+        _mount("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
+        _mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+        _mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
+        _mount("/dev/pts", "devpts", "devpts",
+               ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
+        _mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
+        _mount("/sys/fs/cgroup", "cgroup", "cgroup", ["rprivate", "nosuid", "noexec", "nodev", "relatime", "ro"]),
+        _mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+        _mount("/etc/hosts", "bind", files.hosts, ["rbind", "rw", "nosuid", "nodev", "noexec"]),
+        _mount("/etc/hostname", "bind", files.hostname, ["rbind", "rw", "nosuid", "nodev", "noexec"]),
+        _mount("/etc/resolv.conf", "bind", files.resolv_conf, ["rbind", "rw", "nosuid", "nodev", "noexec"]),
+        _mount("/run/.containerenv", "bind", files.containerenv, bind_opts),
+    ]
+
+
+def build_oci_spec(gen: SpecGenerator, image: ImageDefaults, *, rootfs: str, user: ResolvedUser,
+                   hostname: str, files: HostFiles, rlimits: list[Rlimit], cgroups_path: str,
+                   annotations: dict[str, str]) -> dict[str, Any]:
+    caps = list(DEFAULT_CAPABILITIES)
+    namespaces = [{"type": t} for t in ("pid", "ipc", "uts", "mount")]
+    if gen.network.mode != "host":
+        namespaces.append({"type": "network"})
+    process: dict[str, Any] = {
+        "terminal": gen.basic.terminal,
+        "user": {"uid": user.uid, "gid": user.gid,
+                 **({"additionalGids": list(user.additional_gids)} if user.additional_gids else {})},
+        "args": process_args(gen, image),
+        "env": merged_env(gen, image, hostname=hostname, home=user.home),
+        "cwd": gen.basic.workdir or image.workdir or "/",
+        "capabilities": {"bounding": caps, "effective": caps, "permitted": caps},
+        "rlimits": [{"type": r.type, "hard": r.hard, "soft": r.soft} for r in rlimits],
+        "noNewPrivileges": False,
+    }
+    return {
+        "ociVersion": "1.0.2-dev",
+        "process": process,
+        "root": {"path": rootfs, "readonly": gen.storage.read_only},
+        "hostname": hostname,
+        "mounts": default_mounts(files, read_only=gen.storage.read_only),
+        "annotations": annotations,
+        "linux": {
+            "resources": {"devices": [{"allow": False, "access": "rwm"}]},
+            "cgroupsPath": cgroups_path,
+            "namespaces": namespaces,
+            "maskedPaths": list(MASKED_PATHS),
+            "readonlyPaths": list(READONLY_PATHS),
+        },
+    }

@@ -1,0 +1,1 @@
+"""Container (and later pod) state: the State protocol and its implementations."""

@@ -1,0 +1,30 @@
+"""The State protocol: every implementation must pass tests/unit/test_state_contract.py."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from podpy.state.records import Container, ContainerConfig, ContainerState
+
+
+class State(Protocol):
+    def add_container(self, config: ContainerConfig, state: ContainerState) -> None:
+        """Record a new container; NameInUse if its name (or ID) is taken by a container or pod."""
+
+    def lookup_container(self, name_or_id: str) -> Container:
+        """By full name, full ID or unique ID prefix; NoSuchContainer otherwise."""
+
+    def get_container(self, container_id: str) -> Container | None: ...
+
+    def list_containers(self) -> list[Container]: ...
+
+    def save_state(self, container_id: str, state: ContainerState) -> None:
+        """Replace the mutable state; NoSuchContainer if it is gone."""
+
+    def remove_container(self, container_id: str) -> bool:
+        """True if it existed."""
+
+    def refresh_after_reboot(self, boot_id: str) -> int:
+        """Mark containers whose processes died with the previous boot; returns how many changed."""
+
+    def close(self) -> None: ...

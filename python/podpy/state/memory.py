@@ -1,0 +1,62 @@
+"""In-memory State for unit tests of the layers above; same contract as SqliteState."""
+
+from __future__ import annotations
+
+import copy
+
+from podpy.define.states import ContainerStatus
+from podpy.errors import NameInUse, NoSuchContainer
+from podpy.state.records import Container, ContainerConfig, ContainerState
+
+
+class MemoryState:
+    def __init__(self) -> None:
+        self._containers: dict[str, Container] = {}
+
+    def add_container(self, config: ContainerConfig, state: ContainerState) -> None:
+        for c in self._containers.values():
+            if c.name == config.name or c.id == config.id:
+                raise NameInUse(f'the container name "{config.name}" is already in use by another '
+                                "container or pod: that name is already in use")
+        self._containers[config.id] = Container(config, copy.copy(state))
+
+    def get_container(self, container_id: str) -> Container | None:
+        found = self._containers.get(container_id)
+        return None if found is None else Container(found.config, copy.copy(found.state))
+
+    def lookup_container(self, name_or_id: str) -> Container:
+        exact = [c for c in self._containers.values() if name_or_id in (c.id, c.name)]
+        if not exact:
+            exact = [c for c in self._containers.values() if name_or_id and c.id.startswith(name_or_id)]
+            if len(exact) > 1:
+                raise NoSuchContainer(f"more than one result for container ID {name_or_id}: "
+                                      "multiple containers found")
+        if not exact:
+            raise NoSuchContainer(f"no container with name or ID \"{name_or_id}\" found: no such container")
+        return Container(exact[0].config, copy.copy(exact[0].state))
+
+    def list_containers(self) -> list[Container]:
+        return [Container(c.config, copy.copy(c.state)) for c in self._containers.values()]
+
+    def save_state(self, container_id: str, state: ContainerState) -> None:
+        if container_id not in self._containers:
+            raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
+        self._containers[container_id].state = copy.copy(state)
+
+    def remove_container(self, container_id: str) -> bool:
+        return self._containers.pop(container_id, None) is not None
+
+    def refresh_after_reboot(self, boot_id: str) -> int:
+        changed = 0
+        for c in self._containers.values():
+            if c.state.boot_id and c.state.boot_id != boot_id:
+                if c.state.status in (ContainerStatus.RUNNING, ContainerStatus.PAUSED):
+                    c.state.status = ContainerStatus.EXITED
+                c.state.pid = c.state.monitor_pid = 0
+                c.state.rootfs = ""
+                c.state.boot_id = boot_id
+                changed += 1
+        return changed
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,75 @@
+"""What the state holds about a container: immutable config, mutable runtime state."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+
+from podpy.define.states import ContainerStatus
+
+
+@dataclass(frozen=True)
+class ContainerConfig:
+    """Fixed at create time; stored as JSON."""
+
+    id: str
+    name: str
+    image_id: str
+    image_name: str
+    created_at: str  # RFC 3339 with nanoseconds
+    command: list[str]
+    entrypoint: list[str]
+    args: list[str]  # the process args: entrypoint + command
+    env: list[str]
+    workdir: str
+    user: str
+    hostname: str
+    network_mode: str
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    auto_remove: bool = False
+    log_driver: str = "k8s-file"
+    log_path: str = ""
+    stop_signal: int = 15
+    stop_timeout: int = 10
+    rootfs_from_image: bool = True
+    create_command: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> ContainerConfig:
+        data = json.loads(text)
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class ContainerState:
+    """Changes over the container's life; stored in indexed columns."""
+
+    status: ContainerStatus = ContainerStatus.CONFIGURED
+    pid: int = 0
+    monitor_pid: int = 0
+    exit_code: int = 0
+    started_at: str = ""
+    finished_at: str = ""
+    oom_killed: bool = False
+    rootfs: str = ""  # mount point while mounted
+    boot_id: str = ""  # boot during which pid/rootfs were valid
+
+
+@dataclass
+class Container:
+    config: ContainerConfig
+    state: ContainerState
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    @property
+    def name(self) -> str:
+        return self.config.name

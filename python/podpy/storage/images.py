@@ -1,0 +1,86 @@
+"""Image records: names, manifest, config and the layer list, in one transaction each."""
+
+from __future__ import annotations
+
+import json
+
+from podpy.errors import NameInUse
+from podpy.storage.records import Image
+from podpy.util.sqlitedb import Database
+from podpy.util.timefmt import now_rfc3339
+
+_COLUMNS = "id, digest, manifest, config, manifest_media_type, layers, size, created"
+
+
+class ImageStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _build(self, row: tuple[object, ...], names: list[str]) -> Image:
+        image_id, digest, manifest, config, media_type, layers, size, created = row
+        return Image(id=str(image_id), digest=str(digest), names=names, manifest=str(manifest),
+                     config=str(config), manifest_media_type=str(media_type),
+                     layers=json.loads(str(layers)), size=int(size), created=str(created))  # type: ignore[call-overload]
+
+    def _names(self, image_id: str) -> list[str]:
+        rows = self.db.conn.execute("SELECT name FROM image_names WHERE image_id=? ORDER BY rowid", (image_id,))
+        return [str(r[0]) for r in rows]
+
+    def get(self, image_id: str) -> Image | None:
+        row = self.db.conn.execute(f"SELECT {_COLUMNS} FROM images WHERE id=?", (image_id,)).fetchone()
+        return None if row is None else self._build(row, self._names(image_id))
+
+    def by_name(self, name: str) -> Image | None:
+        row = self.db.conn.execute("SELECT image_id FROM image_names WHERE name=?", (name,)).fetchone()
+        return None if row is None else self.get(str(row[0]))
+
+    def names_ending_with(self, suffix: str) -> list[tuple[str, str]]:
+        """(name, image ID) pairs whose name ends with ``suffix`` (short-name matching)."""
+        pattern = "%" + suffix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.db.conn.execute(
+            "SELECT name, image_id FROM image_names WHERE name LIKE ? ESCAPE '\\'", (pattern,))
+        return [(str(n), str(i)) for n, i in rows]
+
+    def by_id_prefix(self, prefix: str) -> list[str]:
+        rows = self.db.conn.execute("SELECT id FROM images WHERE id >= ? AND id < ?", (prefix, prefix + "g"))
+        return [str(r[0]) for r in rows]
+
+    def list(self) -> list[Image]:
+        names: dict[str, list[str]] = {}
+        for name, image_id in self.db.conn.execute("SELECT name, image_id FROM image_names ORDER BY rowid"):
+            names.setdefault(str(image_id), []).append(str(name))
+        rows = self.db.conn.execute(f"SELECT {_COLUMNS} FROM images ORDER BY rowid").fetchall()
+        return [self._build(r, names.get(str(r[0]), [])) for r in rows]
+
+    def add(self, image: Image) -> Image:
+        """Record ``image`` (its layers must be complete); names move from any older image to it."""
+        with self.db.write() as conn:
+            exists = conn.execute("SELECT 1 FROM images WHERE id=?", (image.id,)).fetchone()
+            if not exists:
+                conn.execute(
+                    f"INSERT INTO images({_COLUMNS}, added) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (image.id, image.digest, image.manifest, image.config, image.manifest_media_type,
+                     json.dumps(image.layers), image.size, image.created, now_rfc3339()))
+            for name in image.names:
+                conn.execute("INSERT INTO image_names(name, image_id) VALUES(?, ?) "
+                             "ON CONFLICT(name) DO UPDATE SET image_id=excluded.image_id", (name, image.id))
+        stored = self.get(image.id)
+        assert stored is not None
+        return stored
+
+    def tag(self, image_id: str, name: str) -> None:
+        with self.db.write() as conn:
+            conn.execute("INSERT INTO image_names(name, image_id) VALUES(?, ?) "
+                         "ON CONFLICT(name) DO UPDATE SET image_id=excluded.image_id", (name, image_id))
+
+    def untag(self, image_id: str, name: str) -> bool:
+        with self.db.write() as conn:
+            cur = conn.execute("DELETE FROM image_names WHERE name=? AND image_id=?", (name, image_id))
+            return cur.rowcount > 0
+
+    def delete(self, image_id: str) -> None:
+        with self.db.write() as conn:
+            users = conn.execute("SELECT COUNT(*) FROM rw_layers WHERE image_id=?", (image_id,)).fetchone()[0]
+            if users:
+                raise NameInUse(f"image {image_id[:12]} is in use by {users} container(s)")
+            conn.execute("DELETE FROM images WHERE id=?", (image_id,))

@@ -1,0 +1,78 @@
+"""Containers' writable layers and their overlay mounts.
+
+The upper and work directories live under the driver directory next to the
+image layers (same filesystem, as overlayfs needs); the lower layers are
+referenced by their short link names so that the mount option string stays
+under one page even for images with many layers.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+
+from podpy import _native
+from podpy.errors import StorageError
+from podpy.storage.layers import LayerStore
+from podpy.storage.paths import StorePaths
+from podpy.util.sqlitedb import Database
+from podpy.util.timefmt import now_rfc3339
+
+
+class RootfsStore:
+    def __init__(self, db: Database, paths: StorePaths, layers: LayerStore) -> None:
+        self.db = db
+        self.paths = paths
+        self.layers = layers
+
+    def _dir(self, container_id: str) -> str:
+        return self.paths.layer_dir(container_id)
+
+    def merged_dir(self, container_id: str) -> str:
+        return os.path.join(self._dir(container_id), "merged")
+
+    def create(self, container_id: str, image_id: str) -> None:
+        """Record the writable layer (it pins the image) and make its directories."""
+        with self.db.write() as conn:
+            conn.execute("INSERT INTO rw_layers(id, image_id, created) VALUES(?, ?, ?)",
+                         (container_id, image_id, now_rfc3339()))
+        base = self._dir(container_id)
+        for sub in ("diff", "work", "merged"):
+            os.makedirs(os.path.join(base, sub), mode=0o755, exist_ok=True)
+        os.makedirs(self.paths.container_userdata(container_id), mode=0o700, exist_ok=True)
+
+    def mount(self, container_id: str, top_layer: str) -> str:
+        base = self._dir(container_id)
+        merged = os.path.join(base, "merged")
+        upper, work = os.path.join(base, "diff"), os.path.join(base, "work")
+        try:
+            if top_layer:
+                _native.mount_overlay(self.layers.lower_dirs(top_layer), upper, work, merged, "")
+            else:
+                _native.mount(upper, merged, "none", _MS_BIND, None)
+        except OSError as e:
+            raise StorageError(f"mounting container {container_id[:12]} rootfs: {e.strerror or e}") from e
+        return merged
+
+    def unmount(self, container_id: str) -> None:
+        merged = self.merged_dir(container_id)
+        try:
+            _native.unmount(merged, False)
+        except OSError as e:
+            if e.errno in (errno.EINVAL, errno.ENOENT):
+                return  # not mounted
+            if e.errno == errno.EBUSY:
+                _native.unmount(merged, True)
+                return
+            raise StorageError(f"unmounting {merged}: {e.strerror or e}") from e
+
+    def delete(self, container_id: str) -> None:
+        self.unmount(container_id)
+        shutil.rmtree(self._dir(container_id), ignore_errors=True)
+        shutil.rmtree(os.path.dirname(self.paths.container_userdata(container_id)), ignore_errors=True)
+        with self.db.write() as conn:
+            conn.execute("DELETE FROM rw_layers WHERE id=?", (container_id,))
+
+
+_MS_BIND = 4096

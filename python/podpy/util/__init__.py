@@ -1,0 +1,1 @@
+"""Leaf helpers: atomic writes, locks, paths, ids, Go templates."""

@@ -1,0 +1,93 @@
+"""The one SQLite database that holds podpy's metadata.
+
+WAL mode lets readers (``ps``, ``images``) run while a writer commits;
+``synchronous=FULL`` makes every commit durable; a long busy timeout lets many
+podpy processes queue for the write lock instead of failing with "database is
+locked". Writers use ``BEGIN IMMEDIATE`` so that two writers never deadlock by
+upgrading read locks. Each component (state, storage) owns its tables and keeps
+its schema version in ``meta``; migrations run in one exclusive transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from podpy.errors import StateError
+
+BUSY_TIMEOUT_S = 120.0
+
+
+class Database:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        fresh = not os.path.exists(path)
+        try:
+            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                        check_same_thread=False)
+            if fresh:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as e:
+            raise StateError(f"opening database {path}: {e}") from e
+        self._meta_ready = False
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """An exclusive write transaction: committed on success, rolled back on any error."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        try:
+            row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return None if row is None else str(row[0])
+
+    def set_meta(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+
+    def ensure_schema(self, component: str, migrations: Sequence[str]) -> None:
+        """Bring ``component``'s tables to ``len(migrations)``; a newer schema is refused."""
+        key = f"schema.{component}"
+        current = self.meta(key)
+        if current is not None and int(current) == len(migrations):
+            return
+        with self.write() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+            version = int(row[0]) if row else 0
+            if version > len(migrations):
+                raise StateError(f"database {self.path} has {component} schema {version}, "
+                                 f"newer than this podpy ({len(migrations)}): upgrade podpy")
+            for script in migrations[version:]:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+            self.set_meta(conn, key, str(len(migrations)))
+
+    def bind_paths(self, graph_root: str, run_root: str) -> None:
+        """Refuse a database that belongs to other storage paths (copied or mis-configured)."""
+        stored = self.meta("graph_root")
+        if stored is None:
+            with self.write() as conn:
+                if conn.execute("SELECT value FROM meta WHERE key='graph_root'").fetchone() is None:
+                    self.set_meta(conn, "graph_root", graph_root)
+                    self.set_meta(conn, "run_root", run_root)
+            return
+        if stored != graph_root:
+            raise StateError(f"database {self.path} belongs to graph root {stored}, not {graph_root}")

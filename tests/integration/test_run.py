@@ -1,0 +1,151 @@
+"""End to end through the real CLI: real runc, real overlayfs, the real monitor."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.conftest import needs_root
+from tests.support.podpy import Podpy
+
+pytestmark = needs_root
+
+
+def test_run_hello_offline_on_fresh_store(podpy: Podpy) -> None:
+    result = podpy("run", "--rm", "hello")
+    assert result.returncode == 0
+    assert "Hello from podpy!" in result.stdout
+    assert podpy("ps", "-a", "-q").stdout == ""
+    assert "localhost/hello" in podpy("images").stdout
+
+
+def test_exit_code_is_the_containers(podpy_bb: Podpy) -> None:
+    result = podpy_bb("run", "--rm", "localhost/busybox", "sh", "-c", "exit 3", check=False)
+    assert result.returncode == 3
+    assert podpy_bb("ps", "-a", "-q").stdout == ""
+
+
+def test_stdout_stderr_and_logs(podpy_bb: Podpy) -> None:
+    result = podpy_bb("run", "--name", "talker", "busybox", "sh", "-c", "echo out; echo err >&2; printf tail")
+    assert result.stdout == "out\ntail"
+    assert result.stderr == "err\n"
+    logs = podpy_bb("logs", "talker")
+    assert logs.stdout == "out\ntail" and logs.stderr == "err\n"
+    assert podpy_bb("logs", "--tail", "1", "talker").stdout == "tail"
+    podpy_bb("rm", "talker")
+
+
+def test_ps_lists_containers_from_other_runs(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--name", "first", "busybox", "true")
+    podpy_bb("run", "--name", "second", "busybox", "sh", "-c", "exit 2", check=False)
+    lines = podpy_bb("ps", "-a", "--format", "{{.ID}} {{.Status}}").stdout.splitlines()
+    assert len(lines) == 2
+    assert any(line.split(" ", 1)[1].startswith("Exited (2)") for line in lines)
+    assert any(line.split(" ", 1)[1].startswith("Exited (0)") for line in lines)
+    names = podpy_bb("ps", "-a", "--format", "{{.Names}}").stdout.split()
+    assert sorted(names) == ["first", "second"]
+    table = podpy_bb("ps", "-a").stdout.splitlines()
+    assert table[0].split() == ["CONTAINER", "ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"]
+
+
+def test_detached_run_ps_logs_rm(podpy_bb: Podpy) -> None:
+    cid = podpy_bb("run", "-d", "--name", "sleeper", "busybox", "sh", "-c", "echo started; sleep 60").stdout.strip()
+    assert len(cid) == 64
+    running = podpy_bb("ps", "--format", "{{.ID}} {{.State}}").stdout.split()
+    assert running == [cid[:12], "running"]
+    inspect = podpy_bb.json("inspect", "sleeper")
+    assert isinstance(inspect, list) and inspect[0]["State"]["Running"] is True and inspect[0]["State"]["Pid"] > 0
+    assert inspect[0]["Id"] == cid and inspect[0]["Name"] == "sleeper"
+    rm = podpy_bb("rm", "sleeper", check=False)
+    assert rm.returncode == 2 and rm.stderr.startswith("Error: ")
+    assert "started" in podpy_bb("logs", "sleeper").stdout
+    assert podpy_bb("rm", "-f", "sleeper").stdout.strip() == "sleeper"
+    assert podpy_bb("ps", "-a", "-q").stdout == ""
+
+
+def test_detached_rm_is_removed_by_the_exit_command(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "-d", "--rm", "--name", "quick", "busybox", "true")
+    for _ in range(100):
+        if podpy_bb("ps", "-a", "-q").stdout == "":
+            break
+        subprocess.run(["sleep", "0.1"])
+    assert podpy_bb("ps", "-a", "-q").stdout == ""
+
+
+def test_twenty_concurrent_runs(podpy_bb: Podpy) -> None:
+    def one(i: int) -> int:
+        return podpy_bb("run", "--rm", "busybox", "sh", "-c", f"exit {i % 5}", check=False, timeout=300).returncode
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = list(pool.map(one, range(20)))
+    assert codes == [i % 5 for i in range(20)]
+    assert podpy_bb("ps", "-a", "-q").stdout == ""
+
+
+def test_twenty_concurrent_runs_on_fresh_store_load_hello_once(podpy: Podpy) -> None:
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(lambda _: podpy("run", "--rm", "hello", check=False, timeout=300), range(20)))
+    assert [r.returncode for r in results] == [0] * 20, [r.stderr for r in results if r.returncode]
+    assert len(podpy("images", "-q").stdout.split()) == 1
+
+
+def test_process_settings(podpy_bb: Podpy) -> None:
+    out = podpy_bb("run", "--rm", "-u", "tester", "-w", "/tmp", "-e", "FOO=bar", "--hostname", "box",
+                   "busybox", "sh", "-c", "id -u; id -G; pwd; echo $FOO; hostname; echo $HOME").stdout.split("\n")
+    assert out[:6] == ["1000", "1000 2000", "/tmp", "bar", "box", "/home"]
+
+
+@pytest.mark.parametrize(("mode", "expect_host_links"), [("none", False), ("host", True)])
+def test_network_modes(podpy_bb: Podpy, mode: str, expect_host_links: bool) -> None:
+    links = podpy_bb("run", "--rm", "--network", mode, "busybox", "ls", "/sys/class/net").stdout.split()
+    assert "lo" in links
+    assert (set(links) == set(os.listdir("/sys/class/net"))) is expect_host_links or mode == "none"
+    if mode == "none":
+        assert links == ["lo"]
+
+
+def test_bad_input(podpy_bb: Podpy) -> None:
+    r = podpy_bb("frobnicate", check=False)
+    assert r.returncode == 125 and r.stderr.startswith("Error: unrecognized command")
+    r = podpy_bb("run", "--no-such-flag", "busybox", check=False)
+    assert r.returncode == 125 and r.stderr.startswith("Error: unknown flag: --no-such-flag")
+    r = podpy_bb("run", "--rm", "localhost/nothere", check=False)
+    assert r.returncode == 125 and r.stderr.startswith("Error: ") and len(r.stderr.splitlines()) == 1
+    podpy_bb("run", "--name", "dup", "busybox", "true")
+    r = podpy_bb("run", "--name", "dup", "busybox", "true", check=False)
+    assert r.returncode == 125 and "already in use" in r.stderr and len(r.stderr.splitlines()) == 1
+    r = podpy_bb("run", "busybox", "/bin/nope", check=False)
+    assert r.returncode == 127 and r.stderr.startswith("Error: ") and len(r.stderr.splitlines()) == 1
+    r = podpy_bb("run", "busybox", "/bin/notexec", check=False)
+    assert r.returncode == 126 and r.stderr.startswith("Error: ")
+    assert podpy_bb("ps", "-a", "--format", "{{.Names}}").stdout.split() == ["dup"]
+    r = podpy_bb("rm", "nothere", check=False)
+    assert r.returncode == 1 and r.stderr.startswith("Error: ")
+
+
+def test_inspect_and_images_formats(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--name", "fmt", "-l", "k=v", "busybox", "true")
+    assert podpy_bb("inspect", "--format", '{{index .Config.Labels "k"}}', "fmt").stdout == "v\n"
+    assert podpy_bb("inspect", "--format", "{{.State.ExitCode}} {{.Name}}", "fmt").stdout == "0 fmt\n"
+    images = json.loads(podpy_bb("images", "--format", "json").stdout)
+    assert images[0]["Names"] == ["localhost/busybox:latest"]
+    assert podpy_bb("images", "--format", "{{.Repository}}:{{.Tag}}").stdout == "localhost/busybox:latest\n"
+    image = podpy_bb.json("image", "inspect", "busybox")
+    assert isinstance(image, list) and image[0]["Config"]["Cmd"] == ["sh"]
+
+
+def test_reboot_marks_running_containers_exited(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "-d", "--name", "survivor", "busybox", "sleep", "60")
+    db = sqlite3.connect(os.path.join(podpy_bb.root, "podpy.db"))
+    with db:
+        db.execute("UPDATE meta SET value='previous-boot' WHERE key='boot_id'")
+        db.execute("UPDATE containers SET boot_id='previous-boot'")
+    db.close()
+    status = podpy_bb("ps", "-a", "--format", "{{.State}}").stdout.split()
+    assert status == ["exited"]
+    podpy_bb("rm", "-f", "survivor")

@@ -1,0 +1,81 @@
+"""The State contract: every implementation must behave the same."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+from podpy.define.states import ContainerStatus
+from podpy.errors import NameInUse, NoSuchContainer
+from podpy.state.base import State
+from podpy.state.memory import MemoryState
+from podpy.state.records import ContainerConfig, ContainerState
+from podpy.state.sqlite import SqliteState
+from podpy.util.sqlitedb import Database
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def state(request: pytest.FixtureRequest) -> Iterator[State]:
+    if request.param == "memory":
+        yield MemoryState()
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        st = SqliteState(Database(os.path.join(tmp, "db", "podpy.db")))
+        yield st
+        st.close()
+
+
+def _config(cid: str, name: str) -> ContainerConfig:
+    return ContainerConfig(id=cid, name=name, image_id="img", image_name="localhost/img:latest",
+                           created_at="2026-01-01T00:00:00.000000000Z", command=["true"], entrypoint=[],
+                           args=["true"], env=[], workdir="/", user="", hostname="h", network_mode="none")
+
+
+def test_add_and_lookup(state: State) -> None:
+    state.add_container(_config("a" * 64, "one"), ContainerState())
+    assert state.lookup_container("one").id == "a" * 64
+    assert state.lookup_container("a" * 64).name == "one"
+    assert state.lookup_container("aaaa").name == "one"
+    with pytest.raises(NoSuchContainer):
+        state.lookup_container("two")
+
+
+def test_name_in_use(state: State) -> None:
+    state.add_container(_config("a" * 64, "one"), ContainerState())
+    with pytest.raises(NameInUse):
+        state.add_container(_config("b" * 64, "one"), ContainerState())
+    assert len(state.list_containers()) == 1
+
+
+def test_ambiguous_prefix(state: State) -> None:
+    state.add_container(_config("ab" + "0" * 62, "one"), ContainerState())
+    state.add_container(_config("ac" + "0" * 62, "two"), ContainerState())
+    with pytest.raises(NoSuchContainer, match="more than one"):
+        state.lookup_container("a")
+    assert state.lookup_container("ab").name == "one"
+
+
+def test_save_state_and_remove(state: State) -> None:
+    state.add_container(_config("a" * 64, "one"), ContainerState())
+    st = ContainerState(status=ContainerStatus.RUNNING, pid=42, boot_id="boot1")
+    state.save_state("a" * 64, st)
+    got = state.get_container("a" * 64)
+    assert got is not None and got.state.status is ContainerStatus.RUNNING and got.state.pid == 42
+    assert state.remove_container("a" * 64)
+    assert not state.remove_container("a" * 64)
+    with pytest.raises(NoSuchContainer):
+        state.save_state("a" * 64, st)
+    state.add_container(_config("c" * 64, "one"), ContainerState())  # the name is free again
+
+
+def test_refresh_after_reboot(state: State) -> None:
+    state.add_container(_config("a" * 64, "one"),
+                        ContainerState(status=ContainerStatus.RUNNING, pid=5, rootfs="/m", boot_id="old"))
+    state.add_container(_config("b" * 64, "two"), ContainerState(status=ContainerStatus.CREATED, boot_id="new"))
+    assert state.refresh_after_reboot("new") == 1
+    one = state.lookup_container("one")
+    assert one.state.status is ContainerStatus.EXITED and one.state.pid == 0 and one.state.rootfs == ""
+    assert state.lookup_container("two").state.status is ContainerStatus.CREATED
