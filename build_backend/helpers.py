@@ -38,14 +38,24 @@ def _oci_arch() -> str:
     return {"x86_64": "amd64", "aarch64": "arm64"}.get(machine, machine)
 
 
+def _host_triple() -> str:
+    out = subprocess.run(["rustc", "-vV"], check=True, capture_output=True, text=True).stdout
+    return next(line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("host:"))
+
+
 def build_monitor(profile: str) -> None:
+    """A statically linked monitor: one per container, so its resident memory counts (no shared libc pages)."""
     flag = ["--release"] if profile == "release" else []
-    _run(["cargo", "build", *flag, "-p", "podpy-monitor"])
+    triple = _host_triple()
+    env = dict(os.environ, RUSTFLAGS="-C target-feature=+crt-static")
+    print("+ cargo build -p podpy-monitor --target", triple, file=sys.stderr)
+    subprocess.run(["cargo", "build", *flag, "-p", "podpy-monitor", "--target", triple], check=True, cwd=ROOT,
+                   env=env)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     libexec = os.path.join(PACKAGE, "libexec")
     os.makedirs(libexec, exist_ok=True)
     dest = os.path.join(libexec, "podpy-monitor")
-    shutil.copy2(os.path.join(target, profile, "podpy-monitor"), dest + ".tmp")
+    shutil.copy2(os.path.join(target, triple, profile, "podpy-monitor"), dest + ".tmp")
     os.replace(dest + ".tmp", dest)
 
 

@@ -17,10 +17,12 @@ def podpy_argv() -> list[str]:
     return [sys.executable, "-m", "podpy"]
 
 
+_EMPTY_CONF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "empty-containers.conf")
+
+
 def podpy_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("CONTAINERS_CONF", None)
-    return env
+    """The system's containers.conf is hidden: podpy must work on this host without its help."""
+    return dict(os.environ, CONTAINERS_CONF=_EMPTY_CONF)
 
 
 @dataclass

@@ -1,0 +1,342 @@
+"""Spawning the per-container monitor (``podpy-monitor``) and speaking its protocol.
+
+The monitor outlives the CLI: it runs the OCI runtime, writes the k8s-file log
+and the exit file, and runs the exit command. The CLI only needs the handshake
+(container pid or the runtime's error) and, when attached, the exit code.
+
+Protocol (its Rust twin is ``rust/podpy-monitor/src/protocol.rs``). The sync fd
+is a Unix stream socket at fd 3 in the monitor, one JSON object per line:
+
+  monitor → CLI  {"type":"started","pid":N}
+                 {"type":"error","message":"…","runtime_exit_code":N}   (the monitor then exits 1)
+                 {"type":"exited","exit_code":N,"exited_at":"RFC3339"}
+  CLI → monitor  {"type":"cleaned"}   (attached CLI did the cleanup: the monitor skips the exit command)
+
+Exit file, written atomically before "exited" is sent:
+  {"exit_code":N,"exited_at":"RFC3339","oom_killed":false}
+
+``runtime_exit_code`` is -1 when the runtime never ran (or the monitor itself failed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from podpy.errors import CommandNotExecutable, CommandNotFound, PodpyError, RuntimeStartError
+
+if TYPE_CHECKING:
+    from signal import _HANDLER
+
+SYNC_FD = 3
+MSG_STARTED = "started"
+MSG_ERROR = "error"
+MSG_EXITED = "exited"
+MSG_CLEANED = "cleaned"
+NO_RUNTIME_EXIT = -1
+
+LOG_DRIVER_K8S_FILE = "k8s-file"
+LOG_DRIVER_NONE = "none"
+
+MONITOR_NAME = "podpy-monitor"
+MONITOR_ENV = "PODPY_MONITOR"
+
+# Podman's suffixes (libpod/define/errors.go) and its runtime-message classification.
+_NOT_FOUND_SUFFIX = "OCI runtime attempted to invoke a command that was not found"
+_PERMISSION_SUFFIX = "OCI permission denied"
+_RUNTIME_SUFFIX = "OCI runtime error"
+_PERMISSION_MARKERS = ("permission denied", "operation not permitted")
+_NOT_FOUND_MARKERS = ("executable file not found in", "no such file or directory", "open executable")
+
+# Podman's --sig-proxy forwards everything a user might send; these are the ones that matter.
+PROXY_SIGNALS: tuple[int, ...] = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM,
+                                  signal.SIGUSR1, signal.SIGUSR2)
+
+_MAX_LINE = 64 * 1024
+
+
+@dataclass(frozen=True)
+class MonitorConfig:
+    """Everything the monitor needs for one container start."""
+
+    cid: str
+    runtime: str
+    bundle: str
+    pidfile: str
+    exit_file: str
+    runtime_root: str = ""
+    runtime_log: str = ""
+    log_driver: str = LOG_DRIVER_K8S_FILE
+    log_path: str = ""
+    attach: bool = False
+    exit_command: list[str] = field(default_factory=list)
+    debug: bool = False
+
+    def argv(self, binary: str) -> list[str]:
+        """The monitor's command line (the sync socket is always at fd 3)."""
+        args = [binary, "--cid", self.cid, "--runtime", self.runtime]
+        if self.runtime_root:
+            args += ["--runtime-root", self.runtime_root]
+        args += ["--bundle", self.bundle, "--pidfile", self.pidfile]
+        if self.runtime_log:
+            args += ["--runtime-log", self.runtime_log]
+        args += ["--log-driver", self.log_driver]
+        if self.log_path:
+            args += ["--log-path", self.log_path]
+        args += ["--exit-file", self.exit_file, "--sync-fd", str(SYNC_FD)]
+        if self.attach:
+            args.append("--attach")
+        for arg in self.exit_command:
+            args += ["--exit-command", arg]
+        if self.debug:
+            args += ["--log-level", "debug"]
+        return args
+
+
+@dataclass(frozen=True)
+class ExitInfo:
+    exit_code: int
+    exited_at: str
+    oom_killed: bool = False
+
+
+def monitor_binary() -> str:
+    """$PODPY_MONITOR, else the packaged libexec copy, else a development build."""
+    override = os.environ.get(MONITOR_ENV)
+    if override:
+        return override
+    package_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    candidates = [os.path.join(package_dir, "libexec", MONITOR_NAME)]
+    repo = os.path.dirname(os.path.dirname(package_dir))
+    if os.path.isfile(os.path.join(repo, "Cargo.toml")):
+        candidates += [os.path.join(repo, "target", kind, MONITOR_NAME) for kind in ("release", "debug")]
+    for path in candidates:
+        if os.access(path, os.X_OK) and os.path.isfile(path):
+            return path
+    raise PodpyError(f"{MONITOR_NAME} not found (looked in {', '.join(candidates)})",
+                     hint=f"build it with `cargo build --release -p {MONITOR_NAME}` or set ${MONITOR_ENV}")
+
+
+def runtime_error(runtime: str, message: str, runtime_exit_code: int) -> PodpyError:
+    """Classify the runtime's own message the way Podman does (exit codes 126, 127, else 125)."""
+    name = os.path.basename(runtime) or runtime
+    text = message.strip("\n")
+    if runtime_exit_code == NO_RUNTIME_EXIT:
+        return RuntimeStartError(text or f"{name}: the OCI runtime could not be run")
+    for line in text.splitlines():
+        lowered = line.lower()
+        if any(marker in lowered for marker in _PERMISSION_MARKERS):
+            return CommandNotExecutable(f"{name}: {line}: {_PERMISSION_SUFFIX}")
+    for line in text.splitlines():
+        lowered = line.lower()
+        if any(marker in lowered for marker in _NOT_FOUND_MARKERS):
+            return CommandNotFound(f"{name}: {line}: {_NOT_FOUND_SUFFIX}")
+    return RuntimeStartError(f"{name}: {text}: {_RUNTIME_SUFFIX}")
+
+
+def _describe_status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"was killed by signal {os.WTERMSIG(status)}"
+    if os.WIFEXITED(status):
+        return f"exited with status {os.WEXITSTATUS(status)}"
+    return f"ended with wait status {status}"
+
+
+class MonitorHandle:
+    """The CLI's end of one monitor: the handshake, the exit message and the cleanup ack."""
+
+    def __init__(self, pid: int, fd: int, runtime: str) -> None:
+        self.pid = pid
+        self.container_pid = 0
+        self._fd = fd
+        self._runtime = runtime
+        self._buf = b""
+        self._status: int | None = None
+
+    def _read_message(self, timeout: float | None = None) -> dict[str, object] | None:
+        """The next JSON line, or None at EOF (the monitor exited or exec'd its exit command)."""
+        while b"\n" not in self._buf:
+            if self._fd < 0:
+                return None
+            if timeout is not None:
+                import select
+
+                poller = select.poll()
+                poller.register(self._fd, select.POLLIN)
+                if not poller.poll(max(0, int(timeout * 1000))):
+                    raise PodpyError(f"{MONITOR_NAME} did not answer within {timeout:g} seconds")
+            try:
+                chunk = os.read(self._fd, 4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                return None
+            self._buf += chunk
+            if len(self._buf) > _MAX_LINE:
+                raise PodpyError(f"{MONITOR_NAME} sent an over-long message")
+        line, _, self._buf = self._buf.partition(b"\n")
+        try:
+            msg = json.loads(line)
+        except ValueError as e:
+            raise PodpyError(f"{MONITOR_NAME} sent an unreadable message: {line[:200]!r}") from e
+        if not isinstance(msg, dict):
+            raise PodpyError(f"{MONITOR_NAME} sent an unexpected message: {line[:200]!r}")
+        return msg
+
+    def reap(self, *, block_for: float = 0.0) -> int | None:
+        """The monitor's wait status if it has exited (waiting up to ``block_for`` seconds)."""
+        if self._status is not None:
+            return self._status
+        import time
+
+        deadline = time.monotonic() + block_for
+        while True:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return None
+            if pid == self.pid:
+                self._status = status
+                return status
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.005)
+
+    def wait_started(self, timeout: float | None = None) -> int:
+        """The container pid once the runtime started it; raises the runtime's error otherwise."""
+        msg = self._read_message(timeout)
+        if msg is None:
+            status = self.reap(block_for=2.0)
+            how = "ended" if status is None else _describe_status(status)
+            raise RuntimeStartError(f"{MONITOR_NAME} {how} before the container started")
+        kind = msg.get("type")
+        if kind == MSG_STARTED:
+            pid = msg.get("pid")
+            if not isinstance(pid, int) or pid <= 0:
+                raise PodpyError(f"{MONITOR_NAME} reported an invalid pid: {pid!r}")
+            self.container_pid = pid
+            return pid
+        if kind == MSG_ERROR:
+            self.reap(block_for=1.0)
+            code = msg.get("runtime_exit_code")
+            raise runtime_error(self._runtime, str(msg.get("message") or ""),
+                                code if isinstance(code, int) else NO_RUNTIME_EXIT)
+        raise PodpyError(f"{MONITOR_NAME} sent an unexpected message: {msg!r}")
+
+    def wait_exit(self) -> ExitInfo | None:
+        """Block until the container exited; None if the monitor vanished (read the exit file then)."""
+        while True:
+            msg = self._read_message()
+            if msg is None:
+                self.reap()
+                return None
+            if msg.get("type") == MSG_EXITED:
+                code = msg.get("exit_code")
+                return ExitInfo(exit_code=code if isinstance(code, int) else -1,
+                                exited_at=str(msg.get("exited_at") or ""), oom_killed=False)
+
+    def ack_cleanup(self) -> None:
+        """Tell the monitor the CLI cleaned up, so it skips the exit command."""
+        if self._fd < 0:
+            return
+        try:
+            os.write(self._fd, b'{"type":"%s"}\n' % MSG_CLEANED.encode())
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        """Drop our end: a detached monitor then runs the exit command when the container ends."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        self.reap()
+
+    def __enter__(self) -> MonitorHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _socketpair() -> tuple[int, int]:
+    """A connected pair of close-on-exec Unix stream sockets as raw fds (``_socket`` imports fast)."""
+    import _socket
+
+    a, b = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    return a.detach(), b.detach()
+
+
+def spawn_monitor(cfg: MonitorConfig, *, binary: str | None = None) -> MonitorHandle:
+    """Start a monitor in its own session; the caller then calls ``wait_started``."""
+    import fcntl
+
+    path = binary or monitor_binary()
+    parent_end, child_end = _socketpair()
+    fds = [child_end]
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+        fds.append(devnull)
+        # Copies at 10 and above, so no dup2 below overwrites a source a later one still needs
+        # (the CLI's own 0-2 may have been closed and reused).
+        null = fcntl.fcntl(devnull, fcntl.F_DUPFD_CLOEXEC, 10)
+        fds.append(null)
+        sync = fcntl.fcntl(child_end, fcntl.F_DUPFD_CLOEXEC, 10)
+        fds.append(sync)
+        actions = [(os.POSIX_SPAWN_DUP2, null, 0)]
+        if not cfg.attach:
+            actions += [(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
+        actions.append((os.POSIX_SPAWN_DUP2, sync, SYNC_FD))
+        pid = os.posix_spawn(path, cfg.argv(path), os.environ, file_actions=actions, setsid=True)
+    except OSError as e:
+        os.close(parent_end)
+        raise PodpyError(f"cannot run {path}: {e.strerror or e}") from e
+    except BaseException:
+        os.close(parent_end)
+        raise
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return MonitorHandle(pid, parent_end, cfg.runtime)
+
+
+def read_exit_file(path: str) -> ExitInfo | None:
+    """The monitor's record of the exit, or None if it is not (yet) there."""
+    try:
+        with open(path, "rb") as f:
+            data = json.loads(f.read())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("exit_code"), int):
+        return None
+    return ExitInfo(exit_code=data["exit_code"], exited_at=str(data.get("exited_at") or ""),
+                    oom_killed=bool(data.get("oom_killed", False)))
+
+
+@contextmanager
+def forward_signals(pid: int, signals: Iterable[int] = PROXY_SIGNALS) -> Iterator[None]:
+    """Podman's --sig-proxy: while the CLI waits in the foreground, signals it gets go to the container."""
+    import threading
+
+    if pid <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def proxy(signum: int, _frame: object) -> None:
+        try:
+            os.kill(pid, signum)
+        except OSError:
+            pass
+
+    previous: dict[int, _HANDLER] = {}
+    try:
+        for sig in signals:
+            previous[sig] = signal.signal(sig, proxy)
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
