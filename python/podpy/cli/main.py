@@ -73,9 +73,9 @@ def cli(ctx: click.Context, root: str | None, runroot: str | None, storage_drive
 
 
 def _usage_message(e: click.UsageError) -> str:
+    if isinstance(e, click.NoSuchOption):
+        return f"unknown flag: {e.option_name}"
     message = e.format_message()
-    if message.startswith("No such option: "):
-        return "unknown flag: " + message.removeprefix("No such option: ").split(" ")[0].rstrip(".")
     if message.startswith("No such command"):
         name = message.split("'")[1] if "'" in message else message
         return f"unrecognized command `podpy {name}`\nTry 'podpy --help' for more information"

@@ -95,6 +95,7 @@ class ItemReport:
     id: str
     error: str = ""
     exit_code: int = 0
+    reason: str = ""  # the PodpyError code of a failure (stable, never the message)
 
 
 @dataclass(frozen=True)

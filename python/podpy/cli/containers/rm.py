@@ -24,8 +24,7 @@ def rm(force: bool, remove_all: bool, ignore: bool, timeout: int, volumes: bool,
     reports = cli_state().engine.containers.remove(
         names, RmOptions(force=force, all=remove_all, ignore=ignore, timeout=timeout))
     code = print_item_reports(reports, shown=None if remove_all else list(names))
-    if code:
-        failures = [r for r in reports if r.error]
-        if all(f.exit_code == 125 and "no such container" in f.error for f in failures):
-            return 1
-    return code
+    reasons = {r.reason for r in reports if r.error}
+    if not code or reasons - {"no_such_container", "invalid_state"}:
+        return code
+    return 2 if "invalid_state" in reasons else 1

@@ -113,7 +113,7 @@ class ContainersEngine:
             except PodpyError as e:
                 if opts.ignore and e.code == "no_such_container":
                     continue
-                reports.append(ItemReport(name, str(e), e.exit_code))
+                reports.append(ItemReport(name, str(e), e.exit_code, e.code))
         return reports
 
     def cleanup(self, names: Sequence[str], *, remove: bool) -> list[ItemReport]:
@@ -127,7 +127,7 @@ class ContainersEngine:
                 cleanup(rt, ctr.id, remove=remove)
                 reports.append(ItemReport(ctr.id))
             except PodpyError as e:
-                reports.append(ItemReport(name, str(e), e.exit_code))
+                reports.append(ItemReport(name, str(e), e.exit_code, e.code))
         return reports
 
     def logs(self, names: Sequence[str], opts: LogsOptions) -> Iterator[LogLine]:

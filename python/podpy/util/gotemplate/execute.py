@@ -33,11 +33,20 @@ from podpy.util.gotemplate.nodes import (
     PipeNode,
     RangeNode,
     StringNode,
+    TemplateNode,
     TextNode,
     VariableNode,
     WithNode,
 )
-from podpy.util.gotemplate.values import MISSING, SCALAR_TYPES, go_quote, go_str, go_type, is_true, sorted_items
+from podpy.util.gotemplate.values import (
+    MISSING,
+    SCALAR_TYPES,
+    go_quote,
+    go_str,
+    go_type,
+    is_true,
+    sorted_items,
+)
 
 if TYPE_CHECKING:
     from podpy.util.gotemplate import Template
@@ -82,7 +91,8 @@ class Executor:
         newline = before.rfind("\n")
         line = before.count("\n") + 1
         col = len(before[newline + 1:].encode())
-        raise TemplateError(f"template: {name}:{line}:{col}: executing {go_quote(name)} at <{node}>: {message}")
+        where = f"{name}:{line}:{col}"
+        raise TemplateError(f"template: {where}: executing {go_quote(name)} at <{node}>: {message}")
 
     # variables
 
@@ -129,6 +139,9 @@ class Executor:
         elif kind is RangeNode:
             assert isinstance(node, RangeNode)
             self.walk_range(dot, node)
+        elif kind is TemplateNode:
+            assert isinstance(node, TemplateNode)
+            self.errorf(f"template {go_quote(node.name)} not defined")
         elif kind is BreakNode:
             raise _Break
         elif kind is ContinueNode:
@@ -247,14 +260,16 @@ class Executor:
             return node.int_value
         return node.float_value
 
-    def eval_chain_node(self, dot: object, chain: ChainNode, args: list[Node] | None, final: object) -> object:
+    def eval_chain_node(self, dot: object, chain: ChainNode, args: list[Node] | None,
+                        final: object) -> object:
         self.node = chain
         if isinstance(chain.node, NilNode):
             self.errorf(f"indirection through explicit nil in {chain}")
         receiver = self.eval_arg(dot, "value", chain.node)
         return self.eval_field_chain(dot, receiver, chain, chain.field, args, final)
 
-    def eval_variable_node(self, dot: object, var: VariableNode, args: list[Node] | None, final: object) -> object:
+    def eval_variable_node(self, dot: object, var: VariableNode, args: list[Node] | None,
+                           final: object) -> object:
         self.node = var
         value = self.var_value(var.ident[0])
         if len(var.ident) == 1:
@@ -331,7 +346,8 @@ class Executor:
         self.node = ident
         return self.eval_call(dot, FUNCS[ident.ident], cmd, args, final)
 
-    def eval_call(self, dot: object, spec: FuncSpec, node: Node, args: list[Node] | None, final: object) -> object:
+    def eval_call(self, dot: object, spec: FuncSpec, node: Node, args: list[Node] | None,
+                  final: object) -> object:
         name = spec.name
         argnodes = args[1:] if args is not None else []
         num_in = len(argnodes) + (final is not NO_FINAL)
@@ -371,7 +387,8 @@ class Executor:
             self.errorf(f"cannot assign nil to {typ}")
         if kind is FieldNode:
             assert isinstance(node, FieldNode)
-            return self.validate_type(self.eval_field_chain(dot, dot, node, node.ident, [node], NO_FINAL), typ)
+            value = self.eval_field_chain(dot, dot, node, node.ident, [node], NO_FINAL)
+            return self.validate_type(value, typ)
         if kind is VariableNode:
             assert isinstance(node, VariableNode)
             return self.validate_type(self.eval_variable_node(dot, node, None, NO_FINAL), typ)

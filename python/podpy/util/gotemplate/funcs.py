@@ -128,10 +128,8 @@ def _index(item: object, *indexes: object) -> object:
                 index = ""
             if not isinstance(index, str):
                 raise FuncError(f"value has type {go_type(index)}; should be string")
-            if index in item:
-                item = item[index]
-            else:
-                item = "" if all(isinstance(v, str) for v in item.values()) else None
+            zero = "" if all(isinstance(v, str) for v in item.values()) else None
+            item = item.get(index, zero)
         else:
             raise FuncError(f"can't index item of type {go_type(item)}")
     return item

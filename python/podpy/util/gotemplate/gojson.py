@@ -65,7 +65,8 @@ def _encode(value: object, out: list[str], indent: str | None, level: int, escap
     elif isinstance(value, int):
         out.append(str(value))
     elif isinstance(value, float):
-        out.append("null" if value != value or value in (float("inf"), float("-inf")) else go_float(value, "json"))
+        finite = value == value and value not in (float("inf"), float("-inf"))
+        out.append(go_float(value, "json") if finite else "null")
     elif isinstance(value, bytes | bytearray):
         import base64
 

@@ -104,7 +104,7 @@ class _Lexer:
     def at_right_delim(self, pos: int) -> tuple[bool, bool]:
         """(delimiter here, with a trim marker)."""
         text = self.text
-        if pos + 1 < self.n and text[pos] in SPACE_CHARS and text[pos + 1] == "-" and text.startswith("}}", pos + 2):
+        if text[pos:pos + 1] in SPACE_CHARS and text.startswith("-}}", pos + 1) and pos < self.n:
             return True, True
         return text.startswith("}}", pos), False
 
@@ -211,10 +211,10 @@ class _Lexer:
                 pos += 1
             elif ch == ")":
                 depth -= 1
+                self.emit(T.RIGHT_PAREN, pos, pos + 1)  # before the error, as Go 1.19 does
                 if depth < 0:
-                    self.error(pos, "unexpected right paren")
+                    self.error(pos, f"unexpected right paren {rune_desc(ch)}")
                     return -1
-                self.emit(T.RIGHT_PAREN, pos, pos + 1)
                 pos += 1
             elif ord(ch) < 0x80 and ch.isprintable():
                 self.emit(T.CHAR, pos, pos + 1)

@@ -200,7 +200,8 @@ class BranchNode(Node):
     __slots__ = ("line", "pipe", "list", "else_list")
     keyword = ""
 
-    def __init__(self, pos: int, line: int, pipe: PipeNode, body: ListNode, else_list: ListNode | None) -> None:
+    def __init__(self, pos: int, line: int, pipe: PipeNode, body: ListNode,
+                 else_list: ListNode | None) -> None:
         super().__init__(pos)
         self.line = line
         self.pipe = pipe
@@ -229,6 +230,23 @@ class WithNode(BranchNode):
     keyword = "with"
 
 
+class TemplateNode(Node):
+    """{{template "name" pipeline}}: parsed so that running it fails as Go does (no {{define}} here)."""
+
+    __slots__ = ("name", "pipe")
+
+    def __init__(self, pos: int, name: str, pipe: PipeNode | None) -> None:
+        super().__init__(pos)
+        self.name = name
+        self.pipe = pipe
+
+    def __str__(self) -> str:
+        from podpy.util.gotemplate.values import go_quote
+
+        pipe = "" if self.pipe is None else " " + str(self.pipe)
+        return "{{template " + go_quote(self.name) + pipe + "}}"
+
+
 class BreakNode(Node):
     __slots__ = ()
 
@@ -244,7 +262,8 @@ class ContinueNode(Node):
 
 
 __all__ = [
-    "ActionNode", "BoolNode", "BranchNode", "BreakNode", "ChainNode", "CommandNode", "ContinueNode", "DotNode",
-    "ElseNode", "EndNode", "FieldNode", "IdentifierNode", "IfNode", "ListNode", "NilNode", "Node", "NumberNode",
-    "PipeNode", "RangeNode", "StringNode", "TextNode", "VariableNode", "WithNode",
+    "ActionNode", "BoolNode", "BranchNode", "BreakNode", "ChainNode", "CommandNode", "ContinueNode",
+    "DotNode", "ElseNode", "EndNode", "FieldNode", "IdentifierNode", "IfNode", "ListNode", "NilNode", "Node",
+    "NumberNode", "PipeNode", "RangeNode", "StringNode", "TemplateNode", "TextNode", "VariableNode",
+    "WithNode",
 ]

@@ -28,6 +28,7 @@ from podpy.util.gotemplate.nodes import (
     PipeNode,
     RangeNode,
     StringNode,
+    TemplateNode,
     TextNode,
     VariableNode,
     WithNode,
@@ -231,7 +232,9 @@ class Parser:
     def action(self) -> Node:
         token = self.next_non_space()
         typ = token.typ
-        if typ in (T.BLOCK, T.DEFINE, T.TEMPLATE):
+        if typ == T.TEMPLATE:
+            return self.template_control()
+        if typ in (T.BLOCK, T.DEFINE):
             self.errorf(f"{{{{{token.val}}}}} is not supported in --format templates")
         if typ in (T.BREAK, T.CONTINUE):
             closing = self.next_non_space()
@@ -253,6 +256,20 @@ class Parser:
         self.backup()
         token = self.peek()
         return ActionNode(token.pos, token.line, self.pipeline("command", T.RIGHT_DELIM))
+
+    def template_control(self) -> Node:
+        token = self.next_non_space()
+        if token.typ not in (T.STRING, T.RAW_STRING):
+            self.unexpected(token, "template clause")
+        try:
+            name = unquote(token.val)
+        except _Unquote:
+            self.errorf("invalid syntax")
+        pipe = None
+        if self.next_non_space().typ != T.RIGHT_DELIM:
+            self.backup()
+            pipe = self.pipeline("template clause", T.RIGHT_DELIM)
+        return TemplateNode(token.pos, name, pipe)
 
     def else_control(self) -> Node:
         peek = self.peek_non_space()

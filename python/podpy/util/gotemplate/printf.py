@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Final
 
-from podpy.util.gotemplate.values import MISSING, SEQUENCE_TYPES, go_float, go_quote, go_str, go_type, sorted_items
-
-_NUMERIC_VERBS: Final = frozenset("bcdoOqxXUeEfFgG")
+from podpy.util.gotemplate.values import (
+    MISSING,
+    SEQUENCE_TYPES,
+    go_float,
+    go_quote,
+    go_str,
+    go_type,
+    sorted_items,
+)
 
 
 class _Spec:
