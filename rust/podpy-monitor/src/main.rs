@@ -117,7 +117,12 @@ impl Monitor {
     /// Report a start failure to the CLI and return the monitor's exit status.
     fn fail(&mut self, message: String, runtime_exit_code: i32) -> i32 {
         reap_all();
-        self.warn(&message);
+        if self.sync.is_none() {
+            self.warn(&message);
+            return 1;
+        }
+        // The CLI prints the one `Error:` line; the monitor stays quiet.
+        self.debug(format_args!("start failed: {message}"));
         if let Some(sync) = self.sync.as_mut() {
             sync.send(&ToCli::Error {
                 message,
