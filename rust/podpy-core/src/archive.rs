@@ -1,0 +1,365 @@
+//! Unpacking an image layer: compression sniffed from magic bytes, both digests in one pass,
+//! whiteouts converted to overlay form, nothing written outside the destination.
+
+use crate::{Error, Result};
+use sha2::{Digest, Sha256};
+use std::error::Error as _;
+use std::ffi::CString;
+use std::fs;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Component, Path, PathBuf};
+
+const WHITEOUT_PREFIX: &str = ".wh.";
+const OPAQUE_MARKER: &str = ".wh..wh..opq";
+const READ_BUFFER: usize = 1 << 20;
+
+/// How `.wh.` entries are applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhiteoutMode {
+    /// 0:0 character devices and `trusted.overlay.opaque` (root).
+    Overlay,
+    /// `user.overlay.*` xattrs (rootless overlay).
+    OverlayUser,
+    /// Delete the named paths (the vfs driver stacks layers in one directory).
+    Apply,
+}
+
+impl WhiteoutMode {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "overlay" => Some(Self::Overlay),
+            "overlay-user" => Some(Self::OverlayUser),
+            "apply" => Some(Self::Apply),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerStats {
+    pub diff_id: String,
+    pub compressed_digest: String,
+    pub compressed_size: u64,
+    pub uncompressed_size: u64,
+    pub compression: &'static str,
+}
+
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+    count: u64,
+}
+
+impl<R> Hashing<R> {
+    fn new(inner: R) -> Self {
+        Hashing {
+            inner,
+            hasher: Sha256::new(),
+            count: 0,
+        }
+    }
+
+    fn digest(&self) -> String {
+        let bytes = self.hasher.clone().finalize();
+        let mut out = String::with_capacity(71);
+        out.push_str("sha256:");
+        for b in bytes {
+            out.push_str(&format!("{b:02x}"));
+        }
+        out
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+fn corrupt(e: io::Error) -> Error {
+    // tar wraps the real cause ("failed to unpack X"); keep both.
+    let e = match e.get_ref().and_then(|inner| inner.source()) {
+        Some(cause) => io::Error::new(e.kind(), format!("{e}: {cause}")),
+        None => e,
+    };
+    match e.kind() {
+        io::ErrorKind::InvalidData
+        | io::ErrorKind::InvalidInput
+        | io::ErrorKind::UnexpectedEof
+        | io::ErrorKind::Other => Error::Corrupt(e.to_string()),
+        _ => Error::Io(e),
+    }
+}
+
+/// A relative path with no `..`, root or prefix components.
+fn checked_relative(path: &Path) -> Result<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            _ => return Err(Error::UnsafePath(path.display().to_string())),
+        }
+    }
+    Ok(out)
+}
+
+/// The real directory `rel` names under `root`, refusing one that resolves outside it (symlinks included).
+fn resolve_dir_inside(root: &Path, rel: &Path) -> Result<PathBuf> {
+    let joined = root.join(rel);
+    let real = match fs::canonicalize(&joined) {
+        Ok(p) => p,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir_all(&joined)?;
+            fs::canonicalize(&joined)?
+        }
+        Err(e) => return Err(Error::Io(e)),
+    };
+    if !real.starts_with(root) {
+        return Err(Error::UnsafePath(rel.display().to_string()));
+    }
+    Ok(real)
+}
+
+fn cpath(p: &Path) -> Result<CString> {
+    CString::new(p.as_os_str().as_encoded_bytes())
+        .map_err(|_| Error::UnsafePath(p.display().to_string()))
+}
+
+fn remove_any(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn set_xattr(path: &Path, name: &str, value: &[u8]) -> Result<()> {
+    let p = cpath(path)?;
+    let n = CString::new(name).expect("xattr names have no NUL");
+    // SAFETY: valid C strings and a value slice that outlives the call.
+    let rc = unsafe {
+        libc::lsetxattr(
+            p.as_ptr(),
+            n.as_ptr(),
+            value.as_ptr().cast(),
+            value.len(),
+            0,
+        )
+    };
+    if rc != 0 {
+        return Err(Error::Io(io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+fn apply_whiteout(root: &Path, rel: &Path, name: &str, mode: WhiteoutMode) -> Result<()> {
+    let parent_rel = rel.parent().unwrap_or(Path::new(""));
+    let parent = resolve_dir_inside(root, parent_rel)?;
+    if name == OPAQUE_MARKER {
+        return match mode {
+            WhiteoutMode::Overlay => set_xattr(&parent, "trusted.overlay.opaque", b"y"),
+            WhiteoutMode::OverlayUser => set_xattr(&parent, "user.overlay.opaque", b"y"),
+            WhiteoutMode::Apply => {
+                for entry in fs::read_dir(&parent)? {
+                    remove_any(&entry?.path())?;
+                }
+                Ok(())
+            }
+        };
+    }
+    let hidden = &name[WHITEOUT_PREFIX.len()..];
+    if hidden.is_empty() || hidden == "." || hidden == ".." || hidden.contains('/') {
+        return Err(Error::UnsafePath(rel.display().to_string()));
+    }
+    let target = parent.join(hidden);
+    remove_any(&target)?;
+    match mode {
+        WhiteoutMode::Apply => Ok(()),
+        WhiteoutMode::Overlay => {
+            let c = cpath(&target)?;
+            // SAFETY: a valid path; a 0:0 character device is overlayfs's whiteout.
+            if unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR, 0) } != 0 {
+                return Err(Error::Io(io::Error::last_os_error()));
+            }
+            Ok(())
+        }
+        WhiteoutMode::OverlayUser => {
+            fs::write(&target, b"")?;
+            set_xattr(&target, "user.overlay.whiteout", b"y")
+        }
+    }
+}
+
+/// Unpack the (possibly compressed) layer read from `source` into `dest`.
+pub fn extract<R: Read>(source: R, dest: &Path, mode: WhiteoutMode) -> Result<LayerStats> {
+    let root = fs::canonicalize(dest)?;
+    let mut outer = Hashing::new(source);
+    let (compression, uncompressed_size, diff_id) = {
+        let mut buffered = BufReader::with_capacity(READ_BUFFER, &mut outer);
+        let magic = buffered.fill_buf()?.to_vec();
+        let (compression, decoder): (&'static str, Box<dyn Read + '_>) =
+            if magic.starts_with(&[0x1f, 0x8b]) {
+                (
+                    "gzip",
+                    Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+                )
+            } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+                (
+                    "zstd",
+                    Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+                )
+            } else {
+                ("none", Box::new(buffered))
+            };
+        let mut inner = Hashing::new(decoder);
+        unpack_tar(&mut inner, &root, mode)?;
+        io::copy(&mut inner, &mut io::sink()).map_err(corrupt)?;
+        (compression, inner.count, inner.digest())
+    };
+    io::copy(&mut outer, &mut io::sink())?;
+    Ok(LayerStats {
+        diff_id,
+        compressed_digest: outer.digest(),
+        compressed_size: outer.count,
+        uncompressed_size,
+        compression,
+    })
+}
+
+fn unpack_tar<R: Read>(reader: R, root: &Path, mode: WhiteoutMode) -> Result<()> {
+    let mut archive = tar::Archive::new(reader);
+    archive.set_preserve_permissions(true);
+    archive.set_preserve_mtime(true);
+    archive.set_preserve_ownerships(true);
+    archive.set_unpack_xattrs(true);
+    archive.set_overwrite(true);
+    for entry in archive.entries().map_err(corrupt)? {
+        let mut entry = entry.map_err(corrupt)?;
+        let raw = entry.path().map_err(corrupt)?.into_owned();
+        let rel = checked_relative(&raw)?;
+        if rel.as_os_str().is_empty() {
+            continue;
+        }
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with(WHITEOUT_PREFIX) {
+            apply_whiteout(root, &rel, &name, mode)?;
+            continue;
+        }
+        if let Some(parent) = rel.parent() {
+            resolve_dir_inside(root, parent)?;
+        }
+        let existing = root.join(&rel);
+        if let Ok(meta) = fs::symlink_metadata(&existing) {
+            let incoming_dir = entry.header().entry_type().is_dir();
+            if meta.is_dir() != incoming_dir || (!meta.is_dir() && meta.file_type().is_symlink()) {
+                remove_any(&existing)?;
+            }
+        }
+        match entry.unpack_in(root) {
+            Ok(true) => {}
+            Ok(false) => return Err(Error::UnsafePath(raw.display().to_string())),
+            Err(e) if e.kind() == io::ErrorKind::Other && e.to_string().contains("outside of") => {
+                return Err(Error::UnsafePath(raw.display().to_string()))
+            }
+            Err(e) => return Err(corrupt(e)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn header() -> tar::Header {
+        let mut h = tar::Header::new_gnu();
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mtime(0);
+        h
+    }
+
+    fn tar_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (name, data) in entries {
+            let mut h = header();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, name, *data).unwrap();
+        }
+        b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn plain_gzip_and_zstd_give_the_same_diff_id() {
+        let tar = tar_with(&[("a/b.txt", b"hello")]);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&tar).unwrap();
+        let gz = gz.finish().unwrap();
+        let zst = zstd::encode_all(&tar[..], 3).unwrap();
+        let mut ids = Vec::new();
+        for (data, kind) in [(&tar, "none"), (&gz, "gzip"), (&zst, "zstd")] {
+            let dir = tempfile::tempdir().unwrap();
+            let stats = extract(&data[..], dir.path(), WhiteoutMode::Apply).unwrap();
+            assert_eq!(stats.compression, kind);
+            assert_eq!(stats.compressed_size, data.len() as u64);
+            assert_eq!(fs::read(dir.path().join("a/b.txt")).unwrap(), b"hello");
+            ids.push(stats.diff_id);
+        }
+        assert!(ids.iter().all(|i| i == &ids[0]));
+    }
+
+    #[test]
+    fn whiteouts_apply_mode_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("d/sub")).unwrap();
+        fs::write(dir.path().join("gone"), b"x").unwrap();
+        fs::write(dir.path().join("d/sub/f"), b"x").unwrap();
+        let tar = tar_with(&[(".wh.gone", b""), ("d/.wh..wh..opq", b""), ("d/new", b"n")]);
+        extract(&tar[..], dir.path(), WhiteoutMode::Apply).unwrap();
+        assert!(!dir.path().join("gone").exists());
+        assert!(!dir.path().join("d/sub").exists());
+        assert!(dir.path().join("d/new").exists());
+    }
+
+    #[test]
+    fn symlink_escape_is_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = header();
+        h.set_entry_type(tar::EntryType::Symlink);
+        h.set_size(0);
+        h.set_cksum();
+        b.append_link(&mut h, "evil", outside.path()).unwrap();
+        let mut h = header();
+        h.set_size(1);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, "evil/pwned", &b"x"[..]).unwrap();
+        let tar = b.into_inner().unwrap();
+        let err = extract(&tar[..], dir.path(), WhiteoutMode::Apply).unwrap_err();
+        assert!(matches!(err, Error::UnsafePath(_)), "{err}");
+        assert!(!outside.path().join("pwned").exists());
+    }
+
+    #[test]
+    fn truncated_gzip_is_corrupt() {
+        let tar = tar_with(&[("f", &[7u8; 5000][..])]);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&tar).unwrap();
+        let gz = gz.finish().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        assert!(extract(&gz[..gz.len() / 2], dir.path(), WhiteoutMode::Apply).is_err());
+    }
+}

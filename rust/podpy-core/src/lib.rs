@@ -1,0 +1,9 @@
+//! podpy's core: unpacking image layers and mounting root filesystems.
+//!
+//! Nothing here knows about Python; the `podpy-py` crate binds it.
+
+pub mod archive;
+pub mod error;
+pub mod mount;
+
+pub use error::{Error, Result};

@@ -1,0 +1,159 @@
+//! `podpy._native`: converts arguments, releases the GIL around the core, maps errors.
+//! Everything it exports is listed in `_native` at the bottom (and typed in `_native.pyi`).
+
+use podpy_core::archive::{self, WhiteoutMode};
+use podpy_core::mount::{self as core_mount, Kernel, Mounter};
+use podpy_core::Error;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+use std::fs::File;
+use std::mem::ManuallyDrop;
+use std::os::fd::FromRawFd;
+use std::path::Path;
+
+create_exception!(_native, NativeError, pyo3::exceptions::PyException);
+create_exception!(_native, UnsafePathError, NativeError);
+create_exception!(_native, DigestMismatchError, NativeError);
+create_exception!(_native, CorruptArchiveError, NativeError);
+
+/// The one place core errors become Python exceptions (io errors keep their errno, so
+/// Python picks the matching OSError subclass).
+fn to_py(err: Error) -> PyErr {
+    match err {
+        Error::Io(e) => match e.raw_os_error() {
+            Some(errno) => {
+                PyOSError::new_err((errno, std::io::Error::from_raw_os_error(errno).to_string()))
+            }
+            None => PyOSError::new_err(e.to_string()),
+        },
+        Error::UnsafePath(_) => UnsafePathError::new_err(err.to_string()),
+        Error::Corrupt(_) => CorruptArchiveError::new_err(err.to_string()),
+        Error::DigestMismatch { .. } => DigestMismatchError::new_err(err.to_string()),
+    }
+}
+
+/// Run `f` without the GIL and map its error.
+fn release<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
+    py.allow_threads(f).map_err(to_py)
+}
+
+#[pyclass(frozen, module = "podpy._native")]
+struct LayerStats {
+    #[pyo3(get)]
+    diff_id: String,
+    #[pyo3(get)]
+    compressed_digest: String,
+    #[pyo3(get)]
+    compressed_size: u64,
+    #[pyo3(get)]
+    uncompressed_size: u64,
+    #[pyo3(get)]
+    compression: String,
+}
+
+#[derive(FromPyObject)]
+enum Source {
+    Fd(i32),
+    Path(String),
+}
+
+#[pyfunction]
+#[pyo3(signature = (source, dest, *, expected_digest=None, whiteouts="overlay"))]
+fn extract_layer(
+    py: Python<'_>,
+    source: Source,
+    dest: &str,
+    expected_digest: Option<String>,
+    whiteouts: &str,
+) -> PyResult<LayerStats> {
+    let mode = WhiteoutMode::parse(whiteouts)
+        .ok_or_else(|| PyValueError::new_err(format!("unknown whiteout mode {whiteouts:?}")))?;
+    let dest = dest.to_owned();
+    let stats = release(py, move || {
+        let stats = match source {
+            Source::Path(p) => archive::extract(File::open(p)?, Path::new(&dest), mode)?,
+            Source::Fd(fd) => {
+                // The fd is borrowed: never closed here.
+                // SAFETY: the caller keeps fd open for the duration of the call.
+                let file = ManuallyDrop::new(unsafe { File::from_raw_fd(fd) });
+                archive::extract(&*file, Path::new(&dest), mode)?
+            }
+        };
+        if let Some(expected) = expected_digest {
+            if expected != stats.compressed_digest {
+                return Err(Error::DigestMismatch {
+                    expected,
+                    actual: stats.compressed_digest,
+                });
+            }
+        }
+        Ok(stats)
+    })?;
+    Ok(LayerStats {
+        diff_id: stats.diff_id,
+        compressed_digest: stats.compressed_digest,
+        compressed_size: stats.compressed_size,
+        uncompressed_size: stats.uncompressed_size,
+        compression: stats.compression.to_string(),
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (source, target, fstype, flags=0, data=None))]
+fn mount(
+    py: Python<'_>,
+    source: &str,
+    target: &str,
+    fstype: &str,
+    flags: u64,
+    data: Option<&str>,
+) -> PyResult<()> {
+    release(py, || {
+        Kernel.mount(source, Path::new(target), fstype, flags, data)
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (lowers, upper, work, target, options=""))]
+fn mount_overlay(
+    py: Python<'_>,
+    lowers: Vec<String>,
+    upper: &str,
+    work: &str,
+    target: &str,
+    options: &str,
+) -> PyResult<()> {
+    release(py, || {
+        core_mount::mount_overlay(
+            &Kernel,
+            &lowers,
+            Path::new(upper),
+            Path::new(work),
+            Path::new(target),
+            options,
+        )
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (target, detach=false))]
+fn unmount(py: Python<'_>, target: &str, detach: bool) -> PyResult<()> {
+    release(py, || Kernel.unmount(Path::new(target), detach))
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<LayerStats>()?;
+    m.add_function(wrap_pyfunction!(extract_layer, m)?)?;
+    m.add_function(wrap_pyfunction!(mount, m)?)?;
+    m.add_function(wrap_pyfunction!(mount_overlay, m)?)?;
+    m.add_function(wrap_pyfunction!(unmount, m)?)?;
+    m.add("NativeError", py.get_type::<NativeError>())?;
+    m.add("UnsafePathError", py.get_type::<UnsafePathError>())?;
+    m.add("DigestMismatchError", py.get_type::<DigestMismatchError>())?;
+    m.add("CorruptArchiveError", py.get_type::<CorruptArchiveError>())?;
+    Ok(())
+}
