@@ -2,6 +2,19 @@
 
 from typing import final
 
+__all__ = [
+    "CorruptArchiveError",
+    "DigestMismatchError",
+    "LayerStats",
+    "NativeError",
+    "UnsafePathError",
+    "__version__",
+    "extract_layer",
+    "mount",
+    "mount_overlay",
+    "unmount",
+]
+
 __version__: str
 
 class NativeError(Exception): ...

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from tests.support.podpy import podpy_env
 
 

@@ -9,7 +9,6 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from tests.conftest import needs_root
 from tests.support.podpy import Podpy
 

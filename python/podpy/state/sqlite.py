@@ -45,8 +45,8 @@ _STATE_COLUMNS = "status, pid, monitor_pid, exit_code, started_at, finished_at, 
 def _row_to_container(row: sqlite3.Row | tuple[object, ...]) -> Container:
     config = ContainerConfig.from_json(str(row[0]))
     state = ContainerState(
-        status=ContainerStatus(str(row[1])), pid=int(row[2]), monitor_pid=int(row[3]),  # type: ignore[call-overload]
-        exit_code=int(row[4]), started_at=str(row[5]), finished_at=str(row[6]),  # type: ignore[call-overload]
+        status=ContainerStatus(str(row[1])), pid=int(str(row[2])), monitor_pid=int(str(row[3])),
+        exit_code=int(str(row[4])), started_at=str(row[5]), finished_at=str(row[6]),
         oom_killed=bool(row[7]), rootfs=str(row[8]), boot_id=str(row[9]),
     )
     return Container(config, state)

@@ -3,7 +3,6 @@
 
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
-use std::error::Error as _;
 use std::ffi::CString;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};

@@ -70,16 +70,16 @@ class PsRow:
 @click.option("--format", "fmt", default=None, help="Pretty-print containers to JSON or using a Go template")
 def ps(show_all: bool, latest: bool, last: int, quiet: bool, no_trunc: bool, noheading: bool,
        fmt: str | None) -> int:
-    from podpy.cli.render import render
+    from podpy.cli.render import is_json, render
     from podpy.engine.entities import PsOptions
 
-    rows = cli_state().engine.containers.list(PsOptions(all=show_all, latest=latest, last=last))
+    rows = cli_state().engine.containers.list_containers(PsOptions(all=show_all, latest=latest, last=last))
     if quiet and not fmt:
         for row in rows:
             sys.stdout.write((row.ID if no_trunc else row.ID[:12]) + "\n")
         return 0
-    if fmt is not None and fmt.strip().lower() == "json":
-        render(rows, fmt, default_format=DEFAULT_FORMAT, out=sys.stdout)
+    if fmt is not None and is_json(fmt):
+        render(rows, fmt, default_format=DEFAULT_FORMAT, out=sys.stdout, json_indent=2, json_escape_html=True)
         return 0
     render([PsRow(r, no_trunc) for r in rows], fmt, default_format=DEFAULT_FORMAT, headers=HEADERS,
            out=sys.stdout, noheading=noheading)

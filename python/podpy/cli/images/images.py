@@ -65,10 +65,10 @@ class ImageRow:
 @click.option("--digests", is_flag=True, help="Show digests")
 @click.option("--format", "fmt", default=None, help="Change the output format to JSON or a Go template")
 def images(show_all: bool, quiet: bool, no_trunc: bool, noheading: bool, digests: bool, fmt: str | None) -> int:
-    from podpy.cli.render import render
+    from podpy.cli.render import is_json, render
 
-    summaries = cli_state().engine.images.list(all=show_all)
-    if fmt is not None and fmt.strip().lower() == "json":
+    summaries = cli_state().engine.images.list_images(all=show_all)
+    if fmt is not None and is_json(fmt):
         render(summaries, fmt, default_format=DEFAULT_FORMAT, out=sys.stdout)
         return 0
     if quiet and not fmt:

@@ -84,7 +84,7 @@ class ContainersEngine:
         handle.close()
         return RunReport(ctr.id, info.exit_code)
 
-    def list(self, opts: PsOptions) -> list[ListContainer]:
+    def list_containers(self, opts: PsOptions) -> list[ListContainer]:
         from podpy.engine.local.reports import list_container
         from podpy.runtime.container import sync
 

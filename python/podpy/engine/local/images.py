@@ -16,7 +16,7 @@ class ImagesEngine:
     def __init__(self, engine: LocalEngine) -> None:
         self.engine = engine
 
-    def list(self, *, all: bool = False) -> list[ImageSummary]:
+    def list_images(self, *, all: bool = False) -> list[ImageSummary]:
         from podpy.engine.local.reports import image_summaries
 
         rt = self.engine.runtime
