@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from podpy.config.loader import EngineConfig, load_config, load_registries
 from podpy.config.locations import ConfigScope
 from podpy.errors import ConfigError
 from podpy.util import paths
+from podpy.util.record import FrozenInstanceError
 
 ENV_VARS = ("CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF", "CONTAINERS_REGISTRIES_CONF", "STORAGE_DRIVER")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from typing import Any
 
@@ -12,15 +11,16 @@ from podpy.errors import PodpyError
 from podpy.util.gotemplate import TemplateError, compile, json_encode
 from podpy.util.gotemplate.printf import sprint, sprintf
 from podpy.util.gotemplate.values import go_float, go_str
+from podpy.util.record import field, record
 
 
-@dataclasses.dataclass
+@record(frozen=False)
 class Mount:
     Destination: str
     RW: bool = True
 
 
-@dataclasses.dataclass
+@record(frozen=False)
 class Ctr:
     ID: str
     Names: list[str]
@@ -148,10 +148,10 @@ def test_json_function_is_compact_go_json() -> None:
 
 
 def test_dataclass_json_field_rename() -> None:
-    @dataclasses.dataclass
+    @record(frozen=False)
     class Row:
-        ID: str = dataclasses.field(metadata={"json": "Id"})
-        secret: str = dataclasses.field(default="", metadata={"json": "-"})
+        ID: str = field(metadata={"json": "Id"})
+        secret: str = field(default="", metadata={"json": "-"})
 
     assert json_encode(Row("abc", "s")) == '{"Id":"abc"}'
 

@@ -258,7 +258,7 @@ def test_cgroup_manager_choice(cfg: EngineConfig) -> None:
     flagged = probe_host(with_flags(cfg, cgroup_manager="systemd"))
     assert flagged.cgroup_manager == "systemd" and any("--cgroup-manager" in r for r in flagged.reasons)
     if not probe.systemd_is_init():
-        from dataclasses import replace
+        from podpy.util.record import replace
 
         engine = replace(cfg.containers.engine, cgroup_manager="systemd")
         asked = replace(cfg, containers=replace(cfg.containers, engine=engine))

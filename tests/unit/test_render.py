@@ -6,7 +6,6 @@ test compares against the installed podman directly when it can.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import shutil
@@ -19,15 +18,16 @@ import pytest
 
 from podpy.cli.render import TabWriter, header_name, is_json, render, render_template_lines
 from podpy.util.gotemplate import TemplateError
+from podpy.util.record import field, record
 
 
-@dataclasses.dataclass
+@record(frozen=False)
 class Image:
     Repository: str
     Tag: str
     ID: str = "d006abe100a7"
     CreatedAt: str = "2 hours ago"
-    Names: list[str] = dataclasses.field(default_factory=list)
+    Names: list[str] = field(default_factory=list)
 
 
 ROWS = [Image("localhost/test", "v1"), Image("quay.io/some/longername", "latest-tag")]

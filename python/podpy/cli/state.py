@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import click
+
+from podpy.util.record import field, record
 
 if TYPE_CHECKING:
     from podpy.engine.api import Engine
     from podpy.engine.entities import EngineOptions
 
 
-@dataclass
+@record(frozen=False)
 class CliState:
     options: EngineOptions
     _engine: Engine | None = field(default=None, repr=False)

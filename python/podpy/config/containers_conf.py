@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from podpy.config.locations import ConfigScope, containers_conf_files
 from podpy.config.toml_files import TomlTable, read_toml
+from podpy.util.record import field, record, replace
 
 DEFAULT_ENV = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm")
 DEFAULT_CAPABILITIES = ("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE", "SETFCAP",
@@ -38,7 +38,7 @@ _ULIMIT = re.compile(r"^[a-z_]+=(-?\d+|unlimited)(:(-?\d+|unlimited))?$", re.IGN
 _UMASK = re.compile(r"^[0-7]{1,4}$")
 
 
-@dataclass(frozen=True)
+@record
 class ContainersSection:
     """``[containers]``: defaults for every container."""
 
@@ -53,7 +53,7 @@ class ContainersSection:
     umask: str = "0022"
 
 
-@dataclass(frozen=True)
+@record
 class EngineSection:
     """``[engine]``.  ``runtime``/``cgroup_manager`` stay None unless a file or flag sets them."""
 
@@ -68,7 +68,7 @@ class EngineSection:
         return self.runtimes.get(name, ())
 
 
-@dataclass(frozen=True)
+@record
 class NetworkSection:
     """``[network]``."""
 
@@ -76,7 +76,7 @@ class NetworkSection:
     network_backend: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class ContainersConf:
     containers: ContainersSection = field(default_factory=ContainersSection)
     engine: EngineSection = field(default_factory=EngineSection)

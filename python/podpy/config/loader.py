@@ -7,19 +7,19 @@ involved: no subprocess, no probing (that is runtime.probe's job).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from podpy.config.containers_conf import CGROUP_MANAGERS, ContainersConf, load_containers_conf
 from podpy.config.locations import SYSTEM_SCOPE, ConfigScope
 from podpy.config.storage_conf import StorageConf, load_storage_conf
 from podpy.errors import ConfigError
+from podpy.util.record import field, record, replace
 
 if TYPE_CHECKING:
     from podpy.config.registries_conf import RegistriesConf
 
 
-@dataclass(frozen=True)
+@record
 class GlobalOverrides:
     """The global flags that were given; None means the flag was absent (files decide)."""
 
@@ -30,7 +30,7 @@ class GlobalOverrides:
     cgroup_manager: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class EngineConfig:
     containers: ContainersConf
     storage: StorageConf

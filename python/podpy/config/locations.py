@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from podpy.config.toml_files import conf_dir_files
 from podpy.util import paths
+from podpy.util.record import record
 
 CONTAINERS_CONF_ENV = "CONTAINERS_CONF"
 STORAGE_CONF_ENV = "CONTAINERS_STORAGE_CONF"
 REGISTRIES_CONF_ENV = "CONTAINERS_REGISTRIES_CONF"
 
 
-@dataclass(frozen=True)
+@record
 class ConfigScope:
     """Where the system files live and whose user files count; tests point it at temp directories."""
 
@@ -35,7 +35,7 @@ def _env_path(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
-@dataclass(frozen=True)
+@record
 class FileList:
     """Files to read in order (later ones override); ``explicit`` when an environment variable named them."""
 

@@ -10,24 +10,24 @@ this, so it is loaded on demand, never at start-up.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from podpy.config.locations import ConfigScope, registries_conf_files
 from podpy.config.toml_files import TomlTable, read_toml
+from podpy.util.record import field, record
 
 SHORT_NAME_MODES = ("enforcing", "permissive", "disabled")
 PULL_FROM_MIRROR = ("", "all", "digest-only", "tag-only")
 _V1_TABLES = {"search": "unqualified", "insecure": "insecure", "block": "blocked"}
 
 
-@dataclass(frozen=True)
+@record
 class Mirror:
     location: str
     insecure: bool = False
     pull_from_mirror: str = ""  # "" or "all": tags and digests; "digest-only"; "tag-only"
 
 
-@dataclass(frozen=True)
+@record
 class Registry:
     prefix: str  # "example.com/ns", or "*.example.com" for a subdomain wildcard
     location: str  # "" only with a wildcard prefix: pull from the reference's own host
@@ -37,7 +37,7 @@ class Registry:
     mirrors: tuple[Mirror, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class RegistriesConf:
     unqualified_search_registries: tuple[str, ...] = ()
     short_name_mode: str = "permissive"
@@ -107,7 +107,7 @@ def _registry(table: TomlTable) -> Registry:
                     mirrors=mirrors)
 
 
-@dataclass
+@record(frozen=False)
 class _Merged:
     search: tuple[str, ...] = ()
     mode: str = "permissive"

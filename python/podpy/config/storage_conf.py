@@ -13,17 +13,17 @@ honoured from whichever file is read.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from podpy.config.locations import ConfigScope, storage_conf_file
 from podpy.config.toml_files import TomlTable, read_toml
 from podpy.util import paths
+from podpy.util.record import field, record
 
 DEFAULT_DRIVER = "overlay"
 _DRIVER_ALIASES = {"overlay2": "overlay"}
 
 
-@dataclass(frozen=True)
+@record
 class OverlayOptions:
     """``[storage.options.overlay]``."""
 
@@ -32,7 +32,7 @@ class OverlayOptions:
     force_mask: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class StorageConf:
     driver: str = DEFAULT_DRIVER
     graphroot: str = ""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from podpy.util.record import field, record
 
-@dataclass(frozen=True)
+
+@record
 class EngineOptions:
     """The CLI's global flags."""
 
@@ -18,7 +19,7 @@ class EngineOptions:
     log_level: str = "warn"
 
 
-@dataclass(frozen=True)
+@record
 class RunOptions:
     image: str
     command: list[str] = field(default_factory=list)
@@ -37,20 +38,20 @@ class RunOptions:
     interactive: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class RunReport:
     id: str
     exit_code: int | None  # None when detached
 
 
-@dataclass(frozen=True)
+@record
 class PsOptions:
     all: bool = False
     latest: bool = False
     last: int = -1
 
 
-@dataclass(frozen=True)
+@record
 class ListContainer:
     """One row of `ps`, with Podman's field names (they are what --format templates use)."""
 
@@ -80,7 +81,7 @@ class ListContainer:
     Size: Any = None
 
 
-@dataclass(frozen=True)
+@record
 class RmOptions:
     force: bool = False
     all: bool = False
@@ -88,7 +89,7 @@ class RmOptions:
     timeout: int = 10
 
 
-@dataclass(frozen=True)
+@record
 class ItemReport:
     """Per-item result of a verb over several names: ``error`` set when that item failed."""
 
@@ -98,14 +99,14 @@ class ItemReport:
     reason: str = ""  # the PodpyError code of a failure (stable, never the message)
 
 
-@dataclass(frozen=True)
+@record
 class LogsOptions:
     timestamps: bool = False
     tail: int = -1
     names: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class LogLine:
     stream: str  # stdout | stderr
     timestamp: str
@@ -114,7 +115,7 @@ class LogLine:
     container: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class ImageSummary:
     """One row of `images`, with Podman's field names."""
 
@@ -136,12 +137,12 @@ class ImageSummary:
     History: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record
 class LoadReport:
     names: list[str]
 
 
-@dataclass(frozen=True)
+@record
 class InspectReport:
     """Inspect output keyed by the name the user gave; ``data`` is Podman's JSON shape."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from podpy.errors import DigestMismatch, ImageFormatError
@@ -13,6 +12,7 @@ from podpy.image.references import parse
 from podpy.storage.layers import LayerSource, chain_id
 from podpy.storage.records import Image
 from podpy.storage.store import Store
+from podpy.util.record import record
 
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
@@ -21,7 +21,7 @@ DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 REF_NAME = "org.opencontainers.image.ref.name"
 
 
-@dataclass(frozen=True)
+@record
 class ManifestEntry:
     digest: str
     names: list[str]

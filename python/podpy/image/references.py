@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from podpy.errors import UsageError
+from podpy.util.record import record
 
 DEFAULT_TAG = "latest"
 _DIGEST_RE = re.compile(r"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$")
@@ -13,7 +13,7 @@ _COMPONENT_RE = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _TAG_RE = re.compile(r"^[\w][\w.-]{0,127}$")
 
 
-@dataclass(frozen=True)
+@record
 class Reference:
     domain: str  # "" for a short name
     path: str  # repository path without the domain

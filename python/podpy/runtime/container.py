@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 
 from podpy.define.names import random_name
 from podpy.define.states import ContainerStatus
@@ -32,6 +31,7 @@ from podpy.storage.records import Image
 from podpy.util.atomic import atomic_write
 from podpy.util.ids import new_id, short_id
 from podpy.util.locks import flocked
+from podpy.util.record import replace
 from podpy.util.timefmt import now_rfc3339
 
 log = logging.getLogger("podpy.container")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+
+from podpy.util.record import record
 
 
-@dataclass(frozen=True)
+@record
 class RunPaths:
     run_root: str
 

@@ -25,10 +25,10 @@ import os
 import signal
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from podpy.errors import CommandNotExecutable, CommandNotFound, PodpyError, RuntimeStartError
+from podpy.util.record import field, record
 
 if TYPE_CHECKING:
     from signal import _HANDLER
@@ -60,7 +60,7 @@ PROXY_SIGNALS: tuple[int, ...] = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, 
 _MAX_LINE = 64 * 1024
 
 
-@dataclass(frozen=True)
+@record
 class MonitorConfig:
     """Everything the monitor needs for one container start."""
 
@@ -98,7 +98,7 @@ class MonitorConfig:
         return args
 
 
-@dataclass(frozen=True)
+@record
 class ExitInfo:
     exit_code: int
     exited_at: str

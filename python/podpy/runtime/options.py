@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from podpy.util.record import field, record
 
 if TYPE_CHECKING:
     from podpy.config.loader import EngineConfig
 
 
-@dataclass(frozen=True)
+@record
 class RuntimeOptions:
     graph_root: str
     run_root: str

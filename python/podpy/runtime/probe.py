@@ -13,12 +13,12 @@ from __future__ import annotations
 import os
 import resource
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from podpy.config.loader import EngineConfig, GlobalOverrides, apply_overrides, load_config
 from podpy.errors import ConfigError, UsageError
 from podpy.runtime.options import RuntimeOptions
 from podpy.util.atomic import atomic_write
+from podpy.util.record import field, record
 
 RLIM_INFINITY = 2**64 - 1  # as the OCI spec writes "unlimited" (uint64)
 RLIMIT_DEFAULT_VALUE = 1048576  # Podman's define.RLimitDefaultValue
@@ -34,7 +34,7 @@ _NO_OVERLAY_UPPER = ("overlay", "aufs", "nfs", "nfs4", "cifs", "smb3", "ecryptfs
 
 # ---------------------------------------------------------------- rlimits
 
-@dataclass(frozen=True)
+@record
 class Rlimit:
     type: str  # "RLIMIT_NOFILE"
     hard: int  # RLIM_INFINITY for unlimited
@@ -184,7 +184,7 @@ def container_rlimits(default_ulimits: Sequence[str], ulimits: Sequence[str] = (
 
 # ---------------------------------------------------------------- cgroups and mounts
 
-@dataclass(frozen=True)
+@record
 class Mount:
     mount_point: str
     fstype: str
@@ -211,7 +211,7 @@ def parse_mountinfo(text: str) -> list[Mount]:
     return mounts
 
 
-@dataclass(frozen=True)
+@record
 class CgroupInfo:
     version: str  # "v2" (unified only) or "v1" (legacy, or hybrid), as Podman's cgroupVersion
     hybrid: bool  # v1 controllers plus a cgroup2 hierarchy (systemd's "hybrid" layout)
@@ -278,7 +278,7 @@ def mount_of(path: str, mounts: Sequence[Mount]) -> Mount | None:
 
 # ---------------------------------------------------------------- host info
 
-@dataclass(frozen=True)
+@record
 class OsRelease:
     distribution: str = ""  # ID
     version: str = ""  # VERSION_ID
@@ -286,7 +286,7 @@ class OsRelease:
     pretty_name: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class HostInfo:
     kernel: str
     os: OsRelease

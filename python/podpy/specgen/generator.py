@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from podpy.define.names import validate_name
 from podpy.errors import UsageError
+from podpy.util.record import field, record
 
 NETWORK_MODES = ("none", "host", "private")
 
 
-@dataclass
+@record(frozen=False)
 class BasicSpec:
     name: str = ""
     image: str = ""
@@ -29,17 +28,17 @@ class BasicSpec:
     stop_timeout: int = 10
 
 
-@dataclass
+@record(frozen=False)
 class StorageSpec:
     read_only: bool = False
 
 
-@dataclass
+@record(frozen=False)
 class NetworkSpec:
     mode: str = "private"
 
 
-@dataclass
+@record(frozen=False)
 class SpecGenerator:
     basic: BasicSpec = field(default_factory=BasicSpec)
     storage: StorageSpec = field(default_factory=StorageSpec)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from podpy.specgen.generator import SpecGenerator
 from podpy.specgen.user import ResolvedUser
+from podpy.util.record import field, record
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -23,7 +23,7 @@ MASKED_PATHS = (
 READONLY_PATHS = ("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")
 
 
-@dataclass(frozen=True)
+@record
 class ImageDefaults:
     """What the image's config contributes to the process."""
 
@@ -35,14 +35,14 @@ class ImageDefaults:
     stop_signal: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Rlimit:
     type: str
     soft: int
     hard: int
 
 
-@dataclass(frozen=True)
+@record
 class HostFiles:
     """Per-container files bind-mounted into the rootfs."""
 

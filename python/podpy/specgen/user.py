@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from podpy.errors import UsageError
+from podpy.util.record import record
 
 
-@dataclass(frozen=True)
+@record
 class ResolvedUser:
     uid: int
     gid: int

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from dataclasses import dataclass, field
 
 from podpy.define.states import ContainerStatus
+from podpy.util.record import asdict, field, fields, record
 
 
-@dataclass(frozen=True)
+@record
 class ContainerConfig:
     """Fixed at create time; stored as JSON."""
 
@@ -37,16 +36,16 @@ class ContainerConfig:
     create_command: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
+        return json.dumps(asdict(self), separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> ContainerConfig:
         data = json.loads(text)
-        known = {f.name for f in dataclasses.fields(cls)}
+        known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-@dataclass
+@record(frozen=False)
 class ContainerState:
     """Changes over the container's life; stored in indexed columns."""
 
@@ -61,7 +60,7 @@ class ContainerState:
     boot_id: str = ""  # boot during which pid/rootfs were valid
 
 
-@dataclass
+@record(frozen=False)
 class Container:
     config: ContainerConfig
     state: ContainerState

@@ -13,12 +13,12 @@ import os
 import secrets
 import shutil
 import string
-from dataclasses import dataclass
 
 from podpy import _native
 from podpy.errors import DigestMismatch, ImageFormatError, StorageError
 from podpy.storage.paths import StorePaths
 from podpy.storage.records import Layer
+from podpy.util.record import record
 from podpy.util.sqlitedb import Database
 from podpy.util.timefmt import now_rfc3339
 
@@ -33,7 +33,7 @@ def chain_id(parent_chain: str, diff_id: str) -> str:
     return hashlib.sha256(f"sha256:{parent_chain} {diff_id}".encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@record
 class LayerSource:
     """Where a layer's (possibly compressed) tar comes from, and what it must hash to."""
 

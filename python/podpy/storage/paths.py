@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+
+from podpy.util.record import record
 
 
-@dataclass(frozen=True)
+@record
 class StorePaths:
     graph_root: str
     run_root: str

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from podpy.util.record import field, record
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     id: str  # chain ID (hex), the key of the layer directory
     parent: str  # parent layer ID, "" for a base layer
@@ -16,7 +16,7 @@ class Layer:
     link: str  # short name under overlay/l
 
 
-@dataclass(frozen=True)
+@record
 class Image:
     id: str  # config digest hex
     digest: str  # manifest digest sha256:…

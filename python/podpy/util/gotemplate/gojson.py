@@ -10,13 +10,14 @@ out with ``{"json": "-"}``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import enum
 from collections.abc import Mapping
 from typing import Final
 
 from podpy.util.gotemplate.values import MISSING, go_float, rfc3339
+from podpy.util.record import fields as record_fields
+from podpy.util.record import is_record
 
 _ESCAPE: Final = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
                   "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -42,9 +43,9 @@ def _string(text: str, escape_html: bool) -> str:
 
 
 def _struct_fields(value: object) -> list[tuple[str, object]]:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if is_record(value):
         fields: list[tuple[str, object]] = []
-        for f in dataclasses.fields(value):
+        for f in record_fields(value):
             name = f.metadata.get("json", f.name)
             if name != "-":
                 fields.append((name, getattr(value, f.name)))

@@ -7,12 +7,14 @@ value: a list of str is a ``[]string``, a dict whose values are all str is a
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import enum
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
+
+from podpy.util.record import fields as record_fields
+from podpy.util.record import is_record
 
 
 class _Missing:
@@ -102,8 +104,8 @@ def go_str(value: object) -> str:
         return go_time(value)
     if isinstance(value, enum.Enum):
         return go_str(value.value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return "{" + " ".join(go_str(getattr(value, f.name)) for f in dataclasses.fields(value)) + "}"
+    if is_record(value):
+        return "{" + " ".join(go_str(getattr(value, f.name)) for f in record_fields(value)) + "}"
     if type(value).__str__ is not object.__str__:
         return str(value)
     public = _public_attrs(value)
