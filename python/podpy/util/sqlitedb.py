@@ -29,12 +29,22 @@ class Database:
             self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                         check_same_thread=False)
             if fresh:
-                self.conn.execute("PRAGMA journal_mode=WAL")
+                self._enable_wal()
             self.conn.execute("PRAGMA synchronous=FULL")
             self.conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as e:
             raise StateError(f"opening database {path}: {e}") from e
         self._meta_ready = False
+
+    def _enable_wal(self) -> None:
+        """Switch a new database to WAL once; many processes may be creating it at the same moment.
+
+        Changing the journal mode does not wait on SQLite's busy handler, so creators queue on a flock.
+        """
+        from podpy.util.locks import flocked
+
+        with flocked(self.path + ".lock"):
+            self.conn.execute("PRAGMA journal_mode=WAL")
 
     def close(self) -> None:
         self.conn.close()
