@@ -7,7 +7,6 @@ cannot be run, otherwise the container's own code).
 
 from __future__ import annotations
 
-import logging
 import sys
 from typing import Any
 
@@ -30,6 +29,8 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 
 def _setup_logging(level: str) -> None:
+    import logging
+
     names = {"trace": logging.DEBUG, "debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING,
              "warning": logging.WARNING, "error": logging.ERROR, "fatal": logging.CRITICAL,
              "panic": logging.CRITICAL}
@@ -89,7 +90,9 @@ def main(argv: list[str] | None = None) -> None:
     except PodpyError as e:
         _error(str(e))
         if e.hint:
-            logging.getLogger("podpy").debug("hint: %s", e.hint)
+            from podpy.util import log
+
+            log.debug("hint: %s", e.hint)
         code = e.exit_code
     except click.exceptions.Exit as e:
         code = e.exit_code

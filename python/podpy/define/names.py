@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 
 from podpy.errors import UsageError
 
@@ -53,7 +53,8 @@ _SCIENTISTS = (
 
 def random_name() -> str:
     """An adjective_scientist name; the state's unique constraint settles collisions."""
-    return f"{secrets.choice(_ADJECTIVES)}_{secrets.choice(_SCIENTISTS)}"
+    a, b = os.urandom(2)
+    return f"{_ADJECTIVES[a % len(_ADJECTIVES)]}_{_SCIENTISTS[b % len(_SCIENTISTS)]}"
 
 
 def validate_name(name: str) -> str:

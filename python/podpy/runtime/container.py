@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import json
-import logging
 import os
 import shutil
 import signal
@@ -23,18 +22,18 @@ from podpy.errors import InvalidStateError, NameInUse, PodpyError
 from podpy.runtime.monitor import ExitInfo, MonitorConfig, MonitorHandle, read_exit_file, spawn_monitor
 from podpy.runtime.oci import OciRuntime
 from podpy.runtime.runtime import Runtime
+from podpy.runtime.sync import alive, sync
 from podpy.specgen.generator import SpecGenerator
 from podpy.specgen.oci import ImageDefaults, Rlimit, build_oci_spec
 from podpy.specgen.user import resolve_user
 from podpy.state.records import Container, ContainerConfig, ContainerState
 from podpy.storage.records import Image
+from podpy.util import log
 from podpy.util.atomic import atomic_write
 from podpy.util.ids import new_id, short_id
 from podpy.util.locks import flocked
 from podpy.util.record import replace
 from podpy.util.timefmt import now_rfc3339
-
-log = logging.getLogger("podpy.container")
 
 _NAME_ATTEMPTS = 20
 
@@ -178,38 +177,6 @@ def start(rt: Runtime, ctr: Container, gen: SpecGenerator, image: Image, *, atta
         return handle
 
 
-def sync(rt: Runtime, ctr: Container) -> Container:
-    """Bring a running container's recorded state up to date with its exit file or dead monitor."""
-    if not ctr.state.status.is_active():
-        return ctr
-    info = read_exit_file(rt.run_paths.exit_file(ctr.id))
-    if info is None and _alive(ctr.state.pid):
-        return ctr
-    if info is None:
-        if _alive(ctr.state.monitor_pid):
-            return ctr  # the monitor is still writing the exit file
-        info = ExitInfo(exit_code=-1, exited_at=now_rfc3339(), oom_killed=False)
-    ctr.state.status = ContainerStatus.EXITED
-    ctr.state.exit_code = info.exit_code
-    ctr.state.finished_at = info.exited_at
-    ctr.state.oom_killed = info.oom_killed
-    ctr.state.pid = 0
-    rt.state.save_state(ctr.id, ctr.state)
-    return ctr
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def cleanup(rt: Runtime, container_id: str, *, remove: bool) -> int | None:
     """After the process ended: record the exit, unmount, forget the runtime's state; remove with --rm.
 
@@ -283,7 +250,7 @@ def _kill_and_wait(rt: Runtime, ctr: Container, *, timeout: int) -> None:
     deadline = time.monotonic() + 10
     exit_file = rt.run_paths.exit_file(ctr.id)
     while time.monotonic() < deadline:
-        if os.path.exists(exit_file) or not _alive(ctr.state.monitor_pid):
+        if os.path.exists(exit_file) or not alive(ctr.state.monitor_pid):
             return
         time.sleep(0.01)
 

@@ -7,7 +7,6 @@ the store or the probe.
 
 from __future__ import annotations
 
-import logging
 import os
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -16,13 +15,13 @@ from podpy.runtime.layout import RunPaths
 from podpy.runtime.options import RuntimeOptions
 from podpy.state.sqlite import SqliteState
 from podpy.storage.paths import StorePaths
+from podpy.util import log
 from podpy.util.sqlitedb import Database
 
 if TYPE_CHECKING:
     from podpy.runtime.probe import HostInfo
     from podpy.storage.store import Store
 
-log = logging.getLogger("podpy.runtime")
 
 BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import shutil
 import string
 
@@ -87,7 +86,7 @@ class LayerStore:
         existing = self.get(layer_id)
         if existing is not None:
             return existing
-        link = "".join(secrets.choice(_LINK_ALPHABET) for _ in range(_LINK_LEN))
+        link = "".join(_LINK_ALPHABET[b % len(_LINK_ALPHABET)] for b in os.urandom(_LINK_LEN))
         with self.db.write() as conn:
             conn.execute("DELETE FROM layers WHERE id=?", (layer_id,))
             conn.execute(

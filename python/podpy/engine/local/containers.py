@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,13 +18,13 @@ from podpy.engine.entities import (
 )
 from podpy.errors import NoSuchImage, PodpyError
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
+from podpy.util import log
 
 if TYPE_CHECKING:
     from podpy.engine.local.engine import LocalEngine
     from podpy.runtime.runtime import Runtime
     from podpy.storage.records import Image
 
-log = logging.getLogger("podpy.engine")
 
 
 def resolve_image(rt: Runtime, name: str) -> Image:
@@ -86,7 +85,7 @@ class ContainersEngine:
 
     def list_containers(self, opts: PsOptions) -> list[ListContainer]:
         from podpy.engine.local.reports import list_container
-        from podpy.runtime.container import sync
+        from podpy.runtime.sync import sync
 
         rt = self.engine.runtime
         rows = [sync(rt, c) for c in rt.state.list_containers()]
@@ -144,7 +143,7 @@ class ContainersEngine:
 
     def inspect(self, names: Sequence[str]) -> list[InspectReport]:
         from podpy.engine.local.reports import inspect_container
-        from podpy.runtime.container import sync
+        from podpy.runtime.sync import sync
 
         rt = self.engine.runtime
         reports = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from functools import cached_property
 
 from podpy.engine.entities import EngineOptions
@@ -11,8 +10,6 @@ from podpy.engine.local.images import ImagesEngine
 from podpy.engine.local.system import SystemEngine
 from podpy.runtime.options import RuntimeOptions
 from podpy.runtime.runtime import Runtime
-
-log = logging.getLogger("podpy.engine")
 
 
 def runtime_options(opts: EngineOptions) -> RuntimeOptions:

@@ -1,0 +1,43 @@
+"""Bringing a container's recorded state up to date: cheap enough for `ps` to run on every row."""
+
+from __future__ import annotations
+
+import os
+
+from podpy.define.states import ContainerStatus
+from podpy.runtime.monitor import ExitInfo, read_exit_file
+from podpy.runtime.runtime import Runtime
+from podpy.state.records import Container
+from podpy.util.timefmt import now_rfc3339
+
+
+def sync(rt: Runtime, ctr: Container) -> Container:
+    """Bring a running container's recorded state up to date with its exit file or dead monitor."""
+    if not ctr.state.status.is_active():
+        return ctr
+    info = read_exit_file(rt.run_paths.exit_file(ctr.id))
+    if info is None and alive(ctr.state.pid):
+        return ctr
+    if info is None:
+        if alive(ctr.state.monitor_pid):
+            return ctr  # the monitor is still writing the exit file
+        info = ExitInfo(exit_code=-1, exited_at=now_rfc3339(), oom_killed=False)
+    ctr.state.status = ContainerStatus.EXITED
+    ctr.state.exit_code = info.exit_code
+    ctr.state.finished_at = info.exited_at
+    ctr.state.oom_killed = info.oom_killed
+    ctr.state.pid = 0
+    rt.state.save_state(ctr.id, ctr.state)
+    return ctr
+
+
+def alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
