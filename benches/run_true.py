@@ -21,6 +21,12 @@ runtime = "runc"
 """
 
 
+def podpy_package_dir() -> str:
+    import podpy
+
+    return os.path.dirname(os.path.abspath(podpy.__file__))
+
+
 def main() -> None:
     rounds = int(os.environ.get("BENCH_ROUNDS", "15"))
     base = tempfile.mkdtemp(prefix="podpy-bench-", dir="/var/tmp")
@@ -46,6 +52,12 @@ def main() -> None:
             podman_side = Side("podman", [*podman, "run", "--rm", "--network", "none", "localhost/busybox",
                                           "true"])
         compare("run --rm --network none busybox true", podpy_side, podman_side, rounds=rounds, target=0.5)
+        # The same with site processing skipped: shows what the interpreter's own start-up costs on this
+        # host (site-packages .pth files run code at every Python start). Informative only.
+        site_packages = os.path.dirname(os.path.dirname(podpy_package_dir()))
+        bare = Side("podpy -S", ["env", f"PYTHONPATH={site_packages}", sys.executable, "-S", "-m", "podpy",
+                                 *podpy[3:], "run", "--rm", "--network", "none", "localhost/busybox", "true"])
+        compare("run --rm --network none busybox true (python -S)", bare, podman_side, rounds=rounds)
     finally:
         if have_podman():
             subprocess.run(["podman", "--root", f"{base}/podman/root", "--runroot", f"{base}/podman/run",

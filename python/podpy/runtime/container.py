@@ -177,10 +177,13 @@ def start(rt: Runtime, ctr: Container, gen: SpecGenerator, image: Image, *, atta
         return handle
 
 
-def cleanup(rt: Runtime, container_id: str, *, remove: bool) -> int | None:
+def cleanup(rt: Runtime, container_id: str, *, remove: bool, monitor_deletes_runtime_state: bool = False
+            ) -> int | None:
     """After the process ended: record the exit, unmount, forget the runtime's state; remove with --rm.
 
-    Returns the exit code, or None if the container is gone already.
+    ``monitor_deletes_runtime_state``: the monitor that reported the exit runs the runtime's `delete`
+    itself, so the attached CLI need not wait for a second one. Returns the exit code, or None if the
+    container is gone already.
     """
     with locked(rt, container_id):
         ctr = rt.state.get_container(container_id)
@@ -192,7 +195,7 @@ def cleanup(rt: Runtime, container_id: str, *, remove: bool) -> int | None:
         _release_resources(rt, ctr)
         code = ctr.state.exit_code
         if remove:
-            _remove_locked(rt, ctr)
+            _remove_locked(rt, ctr, delete_runtime_state=not monitor_deletes_runtime_state)
         return code
 
 
@@ -203,8 +206,8 @@ def _release_resources(rt: Runtime, ctr: Container) -> None:
         rt.state.save_state(ctr.id, ctr.state)
 
 
-def _remove_locked(rt: Runtime, ctr: Container) -> None:
-    if ctr.state.status in (ContainerStatus.RUNNING, ContainerStatus.PAUSED, ContainerStatus.EXITED,
+def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = True) -> None:
+    if delete_runtime_state and ctr.state.status in (ContainerStatus.RUNNING, ContainerStatus.PAUSED, ContainerStatus.EXITED,
                             ContainerStatus.STOPPED) and ctr.state.boot_id == rt.boot_id:
         OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).delete(ctr.id)
     rt.store.rootfs.delete(ctr.id)

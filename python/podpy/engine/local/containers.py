@@ -78,7 +78,7 @@ class ContainersEngine:
             return RunReport(ctr.id, None)
         with forward_signals(ctr.state.pid):
             info = ops.wait_for_exit(rt, handle, ctr)
-        ops.cleanup(rt, ctr.id, remove=opts.remove)
+        ops.cleanup(rt, ctr.id, remove=opts.remove, monitor_deletes_runtime_state=True)
         handle.ack_cleanup()
         handle.close()
         return RunReport(ctr.id, info.exit_code)
