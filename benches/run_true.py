@@ -54,8 +54,10 @@ def main() -> None:
         compare("run --rm --network none busybox true", podpy_side, podman_side, rounds=rounds, target=0.5)
         # The same with site processing skipped: shows what the interpreter's own start-up costs on this
         # host (site-packages .pth files run code at every Python start). Informative only.
-        site_packages = os.path.dirname(os.path.dirname(podpy_package_dir()))
-        bare = Side("podpy -S", ["env", f"PYTHONPATH={site_packages}", sys.executable, "-S", "-m", "podpy",
+        import site
+
+        path = os.pathsep.join([os.path.dirname(podpy_package_dir()), *site.getsitepackages()])
+        bare = Side("podpy -S", ["env", f"PYTHONPATH={path}", sys.executable, "-S", "-m", "podpy",
                                  *podpy[3:], "run", "--rm", "--network", "none", "localhost/busybox", "true"])
         compare("run --rm --network none busybox true (python -S)", bare, podman_side, rounds=rounds)
     finally:

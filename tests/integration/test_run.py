@@ -148,3 +148,44 @@ def test_reboot_marks_running_containers_exited(podpy_bb: Podpy) -> None:
     status = podpy_bb("ps", "-a", "--format", "{{.State}}").stdout.split()
     assert status == ["exited"]
     podpy_bb("rm", "-f", "survivor")
+
+
+def test_info_reports_the_probe(podpy: Podpy) -> None:
+    text = podpy("info").stdout
+    assert "ociRuntime:" in text and "cgroupManager: cgroupfs" in text
+    data = podpy.json("info", "--format", "json")
+    assert isinstance(data, dict)
+    host = data["host"]
+    assert host["ociRuntime"]["name"] in ("runc", "crun")
+    assert host["cgroupVersion"] in ("v1", "v2")
+    assert any("OCI runtime" in reason for reason in host["probeReasons"])
+    assert data["store"]["graphRoot"] == podpy.root
+    line = podpy("info", "--format", "{{.Host.OCIRuntime.Name}} {{.Store.GraphRoot}}").stdout
+    assert line == f"{host['ociRuntime']['name']} {podpy.root}\n"
+
+
+def test_debug_log_level_says_why(podpy: Podpy) -> None:
+    result = podpy("--log-level", "debug", "run", "--rm", "hello")
+    assert "level=debug" in result.stderr and "host probe: OCI runtime" in result.stderr
+    assert "Hello from podpy!" in result.stdout
+
+
+def test_load_refuses_corrupt_layout_and_leaves_nothing(podpy: Podpy, busybox_layout: str, tmp_path: object) -> None:
+    import shutil
+
+    broken = os.path.join(str(tmp_path), "broken")
+    shutil.copytree(busybox_layout, broken)
+    index = json.load(open(os.path.join(broken, "index.json")))
+    manifest_digest = index["manifests"][0]["digest"].split(":")[1]
+    manifest = json.load(open(os.path.join(broken, "blobs", "sha256", manifest_digest)))
+    layer = os.path.join(broken, "blobs", "sha256", manifest["layers"][0]["digest"].split(":")[1])
+    with open(layer, "r+b") as f:
+        f.seek(100)
+        f.write(b"corrupt!")
+    result = podpy("load", "-i", broken, check=False)
+    assert result.returncode == 125 and result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
+    assert podpy("images", "-q").stdout == ""
+    overlay = os.path.join(podpy.root, "overlay")
+    assert [d for d in os.listdir(overlay) if d != "l"] == [] and os.listdir(os.path.join(overlay, "l")) == []
+    podpy("load", "-i", busybox_layout)
+    assert podpy("images", "--format", "{{.Repository}}").stdout == "localhost/busybox\n"

@@ -34,7 +34,9 @@ def _setup_logging(level: str) -> None:
     names = {"trace": logging.DEBUG, "debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING,
              "warning": logging.WARNING, "error": logging.ERROR, "fatal": logging.CRITICAL,
              "panic": logging.CRITICAL}
-    logging.basicConfig(level=names[level], stream=sys.stderr,
+    for number in (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL):
+        logging.addLevelName(number, logging.getLevelName(number).lower())
+    logging.basicConfig(level=names[level], stream=sys.stderr, datefmt="%Y-%m-%dT%H:%M:%S%z",
                         format='time="%(asctime)s" level=%(levelname)s msg="%(message)s"')
 
 

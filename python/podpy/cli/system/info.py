@@ -27,13 +27,13 @@ def _yaml(value: Any, indent: int = 0) -> list[str]:
                         sub[0] = f"{pad}- " + sub[0].lstrip()
                         lines.extend(sub)
                     else:
-                        lines.append(f"{pad}- {_scalar(element)}")
+                        lines.append(f"{pad}- {_scalar(element, indent + 1)}")
             else:
-                lines.append(f"{pad}{key}: {_scalar(item)}")
+                lines.append(f"{pad}{key}: {_scalar(item, indent + 1)}")
     return lines
 
 
-def _scalar(value: Any) -> str:
+def _scalar(value: Any, indent: int) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -41,6 +41,8 @@ def _scalar(value: Any) -> str:
     if isinstance(value, dict | list):
         return "{}" if isinstance(value, dict) else "[]"
     text = str(value)
+    if "\n" in text:
+        return "|-\n" + "\n".join("  " * indent + line for line in text.splitlines())
     if text == "" or text[0] in "{[&*!|>'\"%@`#" or ": " in text:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text
@@ -58,7 +60,8 @@ def info(fmt: str | None, debug: bool) -> int:
 
         sys.stdout.write(json.dumps(data, indent=4) + "\n")
     else:
+        from podpy.cli.gostruct import wrap
         from podpy.cli.render import render_template_lines
 
-        render_template_lines([data], fmt, out=sys.stdout)
+        render_template_lines([wrap(data)], fmt, out=sys.stdout)
     return 0
