@@ -175,9 +175,11 @@ def test_load_refuses_corrupt_layout_and_leaves_nothing(podpy: Podpy, busybox_la
 
     broken = os.path.join(str(tmp_path), "broken")
     shutil.copytree(busybox_layout, broken)
-    index = json.load(open(os.path.join(broken, "index.json")))
+    with open(os.path.join(broken, "index.json")) as f:
+        index = json.load(f)
     manifest_digest = index["manifests"][0]["digest"].split(":")[1]
-    manifest = json.load(open(os.path.join(broken, "blobs", "sha256", manifest_digest)))
+    with open(os.path.join(broken, "blobs", "sha256", manifest_digest)) as f:
+        manifest = json.load(f)
     layer = os.path.join(broken, "blobs", "sha256", manifest["layers"][0]["digest"].split(":")[1])
     with open(layer, "r+b") as f:
         f.seek(100)

@@ -207,8 +207,9 @@ def _release_resources(rt: Runtime, ctr: Container) -> None:
 
 
 def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = True) -> None:
-    if delete_runtime_state and ctr.state.status in (ContainerStatus.RUNNING, ContainerStatus.PAUSED, ContainerStatus.EXITED,
-                            ContainerStatus.STOPPED) and ctr.state.boot_id == rt.boot_id:
+    had_process = ctr.state.status in (ContainerStatus.RUNNING, ContainerStatus.PAUSED, ContainerStatus.EXITED,
+                                       ContainerStatus.STOPPED)
+    if delete_runtime_state and had_process and ctr.state.boot_id == rt.boot_id:
         OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).delete(ctr.id)
     rt.store.rootfs.delete(ctr.id)
     shutil.rmtree(rt.run_paths.container_dir(ctr.id), ignore_errors=True)
