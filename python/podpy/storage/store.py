@@ -20,6 +20,36 @@ from podpy.util.locks import flocked
 from podpy.util.sqlitedb import Database
 
 
+_FS_IOC_GETFLAGS = 0x80086601
+_FS_IOC_SETFLAGS = 0x40086602
+_FS_TOPDIR_FL = 0x00020000
+
+
+def mark_top_directory(path: str) -> None:
+    """`chattr +T`: ext4 then spreads the layer directories below over block groups.
+
+    Without it, ext4's Orlov allocator packs each new layer's many small files next to the
+    freshly freed inodes of deleted ones, which made extraction several times slower on this
+    kind of disk. Filesystems without the flag simply refuse it; that is fine.
+    """
+    import array
+    import fcntl
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(fd, _FS_IOC_GETFLAGS, flags, True)
+        flags[0] |= _FS_TOPDIR_FL
+        fcntl.ioctl(fd, _FS_IOC_SETFLAGS, flags, True)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 class Store:
     def __init__(self, paths: StorePaths, db: Database) -> None:
         self.paths = paths
@@ -29,6 +59,8 @@ class Store:
         self.images = ImageStore(db)
         self.rootfs = RootfsStore(db, paths, self.layers)
         if not os.path.isdir(paths.links_dir):
+            os.makedirs(paths.layers_dir, mode=0o700, exist_ok=True)
+            mark_top_directory(paths.layers_dir)
             os.makedirs(paths.links_dir, mode=0o700, exist_ok=True)
             os.makedirs(paths.containers_dir, mode=0o700, exist_ok=True)
 
