@@ -19,7 +19,6 @@ from podpy.storage.schema import MIGRATIONS
 from podpy.util.locks import flocked
 from podpy.util.sqlitedb import Database
 
-
 _FS_IOC_GETFLAGS = 0x80086601
 _FS_IOC_SETFLAGS = 0x40086602
 _FS_TOPDIR_FL = 0x00020000
