@@ -7,6 +7,8 @@ use std::ffi::CString;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread;
 
 const WHITEOUT_PREFIX: &str = ".wh.";
 const OPAQUE_MARKER: &str = ".wh..wh..opq";
@@ -194,14 +196,23 @@ fn apply_whiteout(root: &Path, rel: &Path, name: &str, mode: WhiteoutMode) -> Re
     }
 }
 
-/// Unpack the (possibly compressed) layer read from `source` into `dest`.
-pub fn extract<R: Read>(source: R, dest: &Path, mode: WhiteoutMode) -> Result<LayerStats> {
-    let root = fs::canonicalize(dest)?;
+/// Uncompressed chunks travel from the decompressing thread to the unpacking one.
+const CHUNK: usize = 256 * 1024;
+const CHUNKS_IN_FLIGHT: usize = 32;
+
+struct Compressed {
+    compression: &'static str,
+    digest: String,
+    size: u64,
+}
+
+/// The producer side: read `source`, hash it, decompress it, send the tar stream in chunks.
+fn decompress<R: Read>(source: R, tx: SyncSender<io::Result<Vec<u8>>>) -> Result<Compressed> {
     let mut outer = Hashing::new(source);
-    let (compression, uncompressed_size, diff_id) = {
+    let compression = {
         let mut buffered = BufReader::with_capacity(READ_BUFFER, &mut outer);
         let magic = buffered.fill_buf()?.to_vec();
-        let (compression, decoder): (&'static str, Box<dyn Read + '_>) =
+        let (compression, mut decoder): (&'static str, Box<dyn Read + '_>) =
             if magic.starts_with(&[0x1f, 0x8b]) {
                 (
                     "gzip",
@@ -215,18 +226,99 @@ pub fn extract<R: Read>(source: R, dest: &Path, mode: WhiteoutMode) -> Result<La
             } else {
                 ("none", Box::new(buffered))
             };
-        let mut inner = Hashing::new(decoder);
-        unpack_tar(&mut inner, &root, mode)?;
-        io::copy(&mut inner, &mut io::sink()).map_err(corrupt)?;
-        (compression, inner.count, inner.digest())
+        loop {
+            let mut chunk = vec![0u8; CHUNK];
+            let mut filled = 0;
+            while filled < CHUNK {
+                match decoder.read(&mut chunk[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        let kind = e.kind();
+                        let message = e.to_string();
+                        let _ = tx.send(Err(io::Error::new(kind, message.clone())));
+                        return Err(corrupt(io::Error::new(kind, message)));
+                    }
+                }
+            }
+            if filled == 0 {
+                break;
+            }
+            chunk.truncate(filled);
+            if tx.send(Ok(chunk)).is_err() {
+                // The unpacking side stopped (it has its own error to report).
+                return Err(Error::Corrupt("unpacking stopped".into()));
+            }
+        }
+        compression
     };
+    drop(tx);
     io::copy(&mut outer, &mut io::sink())?;
-    Ok(LayerStats {
-        diff_id,
-        compressed_digest: outer.digest(),
-        compressed_size: outer.count,
-        uncompressed_size,
+    Ok(Compressed {
         compression,
+        digest: outer.digest(),
+        size: outer.count,
+    })
+}
+
+/// The consumer side: the tar stream as a reader over the channel.
+struct ChunkReader {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.chunk.len() {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => {
+                    self.chunk = chunk;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.pos);
+        buf[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Unpack the (possibly compressed) layer read from `source` into `dest`.
+///
+/// Decompression (and the compressed digest) runs on its own thread while this one parses the
+/// tar stream and writes files, so extraction costs about the larger of the two, not their sum.
+pub fn extract<R: Read + Send>(source: R, dest: &Path, mode: WhiteoutMode) -> Result<LayerStats> {
+    let root = fs::canonicalize(dest)?;
+    let (tx, rx) = sync_channel(CHUNKS_IN_FLIGHT);
+    thread::scope(|scope| {
+        let producer = scope.spawn(move || decompress(source, tx));
+        let mut tar_stream = Hashing::new(ChunkReader {
+            rx,
+            chunk: Vec::new(),
+            pos: 0,
+        });
+        let unpacked = unpack_tar(&mut tar_stream, &root, mode)
+            .and_then(|()| io::copy(&mut tar_stream, &mut io::sink()).map_err(corrupt));
+        let diff_id = tar_stream.digest();
+        let uncompressed_size = tar_stream.count;
+        drop(tar_stream); // unblocks a producer still sending after an unpacking error
+        let compressed = producer
+            .join()
+            .map_err(|_| Error::Corrupt("decompression thread panicked".into()))?;
+        unpacked?;
+        let compressed = compressed?;
+        Ok(LayerStats {
+            diff_id,
+            compressed_digest: compressed.digest,
+            compressed_size: compressed.size,
+            uncompressed_size,
+            compression: compressed.compression,
+        })
     })
 }
 
