@@ -9,6 +9,7 @@ from podpy.engine.entities import (
     ImageSummary,
     InspectReport,
     ItemReport,
+    KillOptions,
     ListContainer,
     LoadReport,
     LogLine,
@@ -17,11 +18,23 @@ from podpy.engine.entities import (
     RmOptions,
     RunOptions,
     RunReport,
+    StopOptions,
+    WaitReport,
 )
 
 
 class Containers(Protocol):
     def run(self, opts: RunOptions) -> RunReport: ...
+
+    def create(self, opts: RunOptions) -> str: ...
+
+    def start(self, names: Sequence[str], *, attach: bool) -> list[ItemReport]: ...
+
+    def stop(self, names: Sequence[str], opts: StopOptions) -> list[ItemReport]: ...
+
+    def kill(self, names: Sequence[str], opts: KillOptions) -> list[ItemReport]: ...
+
+    def wait(self, names: Sequence[str]) -> list[WaitReport]: ...
 
     def list_containers(self, opts: PsOptions) -> list[ListContainer]: ...
 

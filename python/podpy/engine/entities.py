@@ -149,3 +149,23 @@ class InspectReport:
     name: str
     data: dict[str, Any] | None
     error: str = ""
+
+
+@record
+class StopOptions:
+    all: bool = False
+    ignore: bool = False
+    timeout: int | None = None  # None: the container's own stop timeout
+
+
+@record
+class KillOptions:
+    signal: int = 9
+    all: bool = False
+
+
+@record
+class WaitReport:
+    id: str
+    exit_code: int = 0
+    error: str = ""

@@ -23,7 +23,7 @@ from podpy.runtime.monitor import ExitInfo, MonitorConfig, MonitorHandle, read_e
 from podpy.runtime.oci import OciRuntime
 from podpy.runtime.runtime import Runtime
 from podpy.runtime.sync import alive, sync
-from podpy.specgen.generator import SpecGenerator
+from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
 from podpy.specgen.oci import ImageDefaults, Rlimit, build_oci_spec
 from podpy.specgen.user import resolve_user
 from podpy.state.records import Container, ContainerConfig, ContainerState
@@ -58,22 +58,22 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str) -> Co
     gen.validate()
     defaults = image_defaults(image)
     container_id = new_id()
-    args_preview = [*(defaults.entrypoint if gen.basic.entrypoint is None else gen.basic.entrypoint),
-                    *(gen.basic.command or ([] if gen.basic.entrypoint is not None else defaults.cmd))]
+    entrypoint = list(defaults.entrypoint if gen.basic.entrypoint is None else gen.basic.entrypoint)
+    command = list(gen.basic.command or ([] if gen.basic.entrypoint is not None else defaults.cmd))
+    args_preview = [*entrypoint, *command]
     if not args_preview:
         raise PodpyError("no command or entrypoint provided, and no CMD or ENTRYPOINT from image")
     userdata = rt.store_paths.container_userdata(container_id)
     config = ContainerConfig(
         id=container_id, name=gen.basic.name, image_id=image.id, image_name=image_name,
-        created_at=now_rfc3339(), command=list(gen.basic.command or defaults.cmd),
-        entrypoint=list(defaults.entrypoint if gen.basic.entrypoint is None else gen.basic.entrypoint),
-        args=args_preview, env=[f"{k}={v}" for k, v in gen.basic.env.items()],
+        created_at=now_rfc3339(), command=command, entrypoint=entrypoint, args=args_preview,
+        env=[f"{k}={v}" for k, v in gen.basic.env.items()],
         workdir=gen.basic.workdir or defaults.workdir or "/", user=gen.basic.user or defaults.user,
         hostname=gen.basic.hostname or container_id[:12], network_mode=gen.network.mode,
         labels=dict(gen.basic.labels), annotations=dict(gen.basic.annotations),
         auto_remove=gen.basic.auto_remove, log_driver=rt.opts.log_driver,
         log_path=os.path.join(userdata, "ctr.log"), stop_signal=gen.basic.stop_signal,
-        stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv),
+        stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv), read_only=gen.storage.read_only,
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     if gen.basic.name:
@@ -114,13 +114,27 @@ def _rlimits(rt: Runtime) -> list[Rlimit]:
     return [Rlimit(r.type, r.soft, r.hard) for r in limits]
 
 
-def _prepare_bundle(rt: Runtime, ctr: Container, gen: SpecGenerator, image: Image) -> str:
+def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
+    """The spec request a container was created with, as recorded (image defaults already resolved)."""
+    env = dict(item.partition("=")[::2] for item in cfg.env)
+    return SpecGenerator(
+        basic=BasicSpec(name=cfg.name, image=cfg.image_name, command=list(cfg.command),
+                        entrypoint=list(cfg.entrypoint), env=env, workdir=cfg.workdir, user=cfg.user,
+                        hostname=cfg.hostname, labels=dict(cfg.labels), annotations=dict(cfg.annotations),
+                        auto_remove=cfg.auto_remove, stop_signal=cfg.stop_signal, stop_timeout=cfg.stop_timeout),
+        storage=StorageSpec(read_only=cfg.read_only),
+        network=NetworkSpec(mode=cfg.network_mode),
+    )
+
+
+def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None) -> str:
     """Mount the rootfs and write config.json; returns the bundle directory."""
     from podpy.runtime.etcfiles import write_etc_files
 
-    image_rec = rt.store.images.get(ctr.config.image_id)
-    top = image_rec.top_layer if image_rec else image.top_layer
-    rootfs = rt.store.rootfs.mount(ctr.id, top)
+    if image is None or image.id != ctr.config.image_id:
+        image = rt.store.images.get(ctr.config.image_id)
+    gen = generator_from_config(ctr.config)
+    rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "")
     ctr.state.rootfs = rootfs
     userdata = rt.store_paths.container_userdata(ctr.id)
     files = write_etc_files(userdata, container_id=ctr.id, name=ctr.name, image=ctr.config.image_name,
@@ -135,8 +149,11 @@ def _prepare_bundle(rt: Runtime, ctr: Container, gen: SpecGenerator, image: Imag
     return userdata
 
 
-def start(rt: Runtime, ctr: Container, gen: SpecGenerator, image: Image, *, attach: bool) -> MonitorHandle:
-    """Start a created container through a new monitor; returns the monitor handle (pid known)."""
+def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = None) -> MonitorHandle:
+    """Start a created or exited container through a new monitor; returns the monitor handle (pid known).
+
+    ``image``: the container's image record when the caller has it already (saves a lookup).
+    """
     with locked(rt, ctr.id):
         current = rt.state.get_container(ctr.id)
         if current is None:
@@ -144,7 +161,7 @@ def start(rt: Runtime, ctr: Container, gen: SpecGenerator, image: Image, *, atta
         if not current.state.status.can_start():
             raise InvalidStateError(f"container {ctr.id[:12]} is {current.state.status.value}, cannot start it")
         ctr.state = current.state
-        bundle = _prepare_bundle(rt, ctr, gen, image)
+        bundle = _prepare_bundle(rt, ctr, image)
         run_dir = rt.run_paths.container_dir(ctr.id)
         os.makedirs(run_dir, exist_ok=True)
         exit_file = rt.run_paths.exit_file(ctr.id)
@@ -192,14 +209,14 @@ def cleanup(rt: Runtime, container_id: str, *, remove: bool, monitor_deletes_run
         ctr = sync(rt, ctr)
         if ctr.state.status.is_active():
             return None
-        _release_resources(rt, ctr)
+        release_resources(rt, ctr)
         code = ctr.state.exit_code
         if remove:
             _remove_locked(rt, ctr, delete_runtime_state=not monitor_deletes_runtime_state)
         return code
 
 
-def _release_resources(rt: Runtime, ctr: Container) -> None:
+def release_resources(rt: Runtime, ctr: Container) -> None:
     if ctr.state.rootfs:
         rt.store.rootfs.unmount(ctr.id)
         ctr.state.rootfs = ""
@@ -236,7 +253,7 @@ def remove(rt: Runtime, name_or_id: str, *, force: bool, timeout: int = 10) -> s
                     "containers cannot be removed without force: container state improper")
             _kill_and_wait(rt, ctr, timeout=0)
             ctr = sync(rt, ctr)
-        _release_resources(rt, ctr)
+        release_resources(rt, ctr)
         _remove_locked(rt, ctr)
     return ctr.id
 

@@ -34,6 +34,7 @@ class ContainerConfig:
     stop_timeout: int = 10
     rootfs_from_image: bool = True
     create_command: list[str] = field(default_factory=list)
+    read_only: bool = False
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

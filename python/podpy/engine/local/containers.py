@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from podpy.engine.entities import (
     InspectReport,
     ItemReport,
+    KillOptions,
     ListContainer,
     LogLine,
     LogsOptions,
@@ -15,6 +16,8 @@ from podpy.engine.entities import (
     RmOptions,
     RunOptions,
     RunReport,
+    StopOptions,
+    WaitReport,
 )
 from podpy.errors import NoSuchImage, PodpyError
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
@@ -69,7 +72,7 @@ class ContainersEngine:
         image_name = image.names[0] if image.names else image.id
         ctr = ops.create(rt, gen, image, image_name)
         try:
-            handle = ops.start(rt, ctr, gen, image, attach=not opts.detach)
+            handle = ops.start(rt, ctr, attach=not opts.detach, image=image)
         except BaseException:
             ops.remove(rt, ctr.id, force=True)
             raise
@@ -82,6 +85,78 @@ class ContainersEngine:
         handle.ack_cleanup()
         handle.close()
         return RunReport(ctr.id, info.exit_code)
+
+    def create(self, opts: RunOptions) -> str:
+        from podpy.runtime import container as ops
+
+        rt = self.engine.runtime
+        gen = spec_from_run_options(opts)
+        gen.validate()
+        image = resolve_image(rt, opts.image)
+        return ops.create(rt, gen, image, image.names[0] if image.names else image.id).id
+
+    def start(self, names: Sequence[str], *, attach: bool) -> list[ItemReport]:
+        from podpy.runtime import container as ops
+        from podpy.runtime.monitor import forward_signals
+
+        rt = self.engine.runtime
+        reports = []
+        for name in names:
+            try:
+                ctr = rt.state.lookup_container(name)
+                handle = ops.start(rt, ctr, attach=attach)
+                if not attach:
+                    handle.close()
+                    reports.append(ItemReport(ctr.id))
+                    continue
+                with forward_signals(ctr.state.pid):
+                    info = ops.wait_for_exit(rt, handle, ctr)
+                ops.cleanup(rt, ctr.id, remove=ctr.config.auto_remove, monitor_deletes_runtime_state=True)
+                handle.ack_cleanup()
+                handle.close()
+                reports.append(ItemReport(ctr.id, exit_code=info.exit_code))
+            except PodpyError as e:
+                reports.append(ItemReport(name, str(e), e.exit_code, e.code))
+        return reports
+
+    def _each(self, names: Sequence[str], all_containers: bool, act: Callable[[str], object]) -> list[ItemReport]:
+        rt = self.engine.runtime
+        targets = [c.id for c in rt.state.list_containers()] if all_containers else list(names)
+        reports = []
+        for name in targets:
+            try:
+                act(name)
+                reports.append(ItemReport(name))
+            except PodpyError as e:
+                reports.append(ItemReport(name, str(e), e.exit_code, e.code))
+        return reports
+
+    def stop(self, names: Sequence[str], opts: StopOptions) -> list[ItemReport]:
+        from podpy.runtime.control import stop
+
+        rt = self.engine.runtime
+        reports = self._each(names, opts.all, lambda n: stop(rt, n, timeout=opts.timeout))
+        if opts.ignore:
+            reports = [r for r in reports if r.reason != "no_such_container"]
+        return reports
+
+    def kill(self, names: Sequence[str], opts: KillOptions) -> list[ItemReport]:
+        from podpy.runtime.control import kill
+
+        rt = self.engine.runtime
+        return self._each(names, opts.all, lambda n: kill(rt, n, opts.signal))
+
+    def wait(self, names: Sequence[str]) -> list[WaitReport]:
+        from podpy.runtime.control import wait
+
+        rt = self.engine.runtime
+        reports = []
+        for name in names:
+            try:
+                reports.append(WaitReport(name, wait(rt, name)))
+            except PodpyError as e:
+                reports.append(WaitReport(name, error=str(e)))
+        return reports
 
     def list_containers(self, opts: PsOptions) -> list[ListContainer]:
         from podpy.engine.local.reports import list_container

@@ -1,0 +1,80 @@
+"""Signals and waiting: stop, kill, wait. The monitor records every exit; these only ask and watch."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from podpy.define.states import ContainerStatus
+from podpy.errors import InvalidStateError
+from podpy.runtime.container import locked, release_resources
+from podpy.runtime.runtime import Runtime
+from podpy.runtime.sync import alive, sync
+from podpy.state.records import Container
+
+_POLL_S = 0.01
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _wait_exited(rt: Runtime, ctr: Container, timeout: float | None) -> Container:
+    """Poll the exit file (written by the monitor) until the container is no longer active."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            return ctr
+        ctr = sync(rt, current)
+        if not ctr.state.status.is_active():
+            return ctr
+        if deadline is not None and time.monotonic() >= deadline:
+            return ctr
+        time.sleep(_POLL_S)
+
+
+def stop(rt: Runtime, name_or_id: str, *, timeout: int | None = None) -> Container:
+    """The stop signal, then SIGKILL after ``timeout`` seconds (the container's own by default)."""
+    ctr = rt.state.lookup_container(name_or_id)
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            return ctr
+        ctr = sync(rt, current)
+        if ctr.state.status.is_active():
+            grace = ctr.config.stop_timeout if timeout is None else timeout
+            if grace > 0:
+                _signal(ctr.state.pid, ctr.config.stop_signal)
+                ctr = _wait_exited(rt, ctr, grace)
+            if ctr.state.status.is_active():
+                _signal(ctr.state.pid, signal.SIGKILL)
+                ctr = _wait_exited(rt, ctr, 10)
+        if not ctr.state.status.is_active():
+            release_resources(rt, ctr)
+        return ctr
+
+
+def kill(rt: Runtime, name_or_id: str, sig: int) -> Container:
+    ctr = sync(rt, rt.state.lookup_container(name_or_id))
+    if ctr.state.status is not ContainerStatus.RUNNING or not alive(ctr.state.pid):
+        raise InvalidStateError(f"can only kill running containers. {ctr.id} is in state "
+                                f"{ctr.state.status.value}: container state improper")
+    _signal(ctr.state.pid, sig)
+    return ctr
+
+
+def wait(rt: Runtime, name_or_id: str) -> int:
+    """Block until the container has exited; its exit code."""
+    ctr = rt.state.lookup_container(name_or_id)
+    while ctr.state.status in (ContainerStatus.CONFIGURED, ContainerStatus.CREATED):
+        time.sleep(_POLL_S * 5)
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            return ctr.state.exit_code
+        ctr = current
+    return _wait_exited(rt, ctr, None).state.exit_code

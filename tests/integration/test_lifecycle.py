@@ -1,0 +1,61 @@
+"""create / start / stop / kill / wait through the real CLI."""
+
+from __future__ import annotations
+
+import time
+
+from tests.conftest import needs_root
+from tests.support.podpy import Podpy
+
+pytestmark = needs_root
+
+
+def _state(podpy: Podpy, name: str) -> str:
+    return podpy("inspect", "--format", "{{.State.Status}}", name).stdout.strip()
+
+
+def test_create_start_stop_start_again(podpy_bb: Podpy) -> None:
+    cid = podpy_bb("create", "--name", "life", "busybox", "sleep", "60").stdout.strip()
+    assert len(cid) == 64 and _state(podpy_bb, "life") == "created"
+    assert podpy_bb("ps", "-a", "--format", "{{.Status}}").stdout.strip() == "Created"
+    assert podpy_bb("start", "life").stdout.strip() == "life"
+    assert _state(podpy_bb, "life") == "running"
+    started = time.monotonic()
+    assert podpy_bb("stop", "-t", "1", "life").stdout.strip() == "life"
+    assert time.monotonic() - started < 8
+    assert _state(podpy_bb, "life") == "exited"
+    # sleep as PID 1 ignores SIGTERM: stop had to SIGKILL it
+    assert podpy_bb("inspect", "--format", "{{.State.ExitCode}}", "life").stdout.strip() == "137"
+    podpy_bb("start", "life")
+    assert _state(podpy_bb, "life") == "running"
+    podpy_bb("rm", "-f", "life")
+
+
+def test_kill_and_wait(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "-d", "--name", "target", "busybox", "sh", "-c",
+             "trap 'exit 42' TERM; while true; do sleep 0.1; done")
+    time.sleep(0.3)
+    assert podpy_bb("kill", "-s", "TERM", "target").stdout.strip() == "target"
+    assert podpy_bb("wait", "target").stdout.strip() == "42"
+    result = podpy_bb("kill", "target", check=False)
+    assert result.returncode == 125 and "can only kill running containers" in result.stderr
+    podpy_bb("rm", "target")
+
+
+def test_wait_returns_exit_code_and_start_attach(podpy_bb: Podpy) -> None:
+    podpy_bb("create", "--name", "five", "busybox", "sh", "-c", "echo hi; exit 5")
+    attached = podpy_bb("start", "-a", "five", check=False)
+    assert attached.returncode == 5 and attached.stdout == "hi\n"
+    assert podpy_bb("wait", "five").stdout.strip() == "5"
+    podpy_bb("rm", "five")
+
+
+def test_stop_all_and_missing(podpy_bb: Podpy) -> None:
+    for name in ("a1", "a2"):
+        podpy_bb("run", "-d", "--name", name, "busybox", "sleep", "60")
+    podpy_bb("stop", "-a", "-t", "0")
+    assert sorted(podpy_bb("ps", "-a", "--format", "{{.Names}} {{.State}}").stdout.splitlines()) == [
+        "a1 exited", "a2 exited"]
+    missing = podpy_bb("stop", "nothere", check=False)
+    assert missing.returncode == 125 and missing.stderr.startswith("Error: ")
+    assert podpy_bb("stop", "--ignore", "nothere").returncode == 0
