@@ -21,6 +21,17 @@ runtime = "runc"
 """
 
 
+def podpy_command() -> list[str]:
+    """The installed console script (as users run it), else `python -m podpy` in a development tree.
+
+    Not the pyenv shim on PATH: that is a bash script that costs more than podpy itself.
+    """
+    script = os.path.join(os.path.dirname(sys.executable), "podpy")
+    if os.path.isfile(script) and not os.environ.get("PYTHONPATH"):
+        return [script]
+    return [sys.executable, "-m", "podpy"]
+
+
 def podpy_package_dir() -> str:
     import podpy
 
@@ -33,7 +44,7 @@ def main() -> None:
     try:
         layout = os.path.join(base, "busybox")
         build_busybox_layout(layout)
-        podpy = [sys.executable, "-m", "podpy", "--root", f"{base}/podpy/root", "--runroot", f"{base}/podpy/run"]
+        podpy = [*podpy_command(), "--root", f"{base}/podpy/root", "--runroot", f"{base}/podpy/run"]
         subprocess.run([*podpy, "load", "-i", layout], check=True, stdout=subprocess.DEVNULL)
         podpy_side = Side("podpy", [*podpy, "run", "--rm", "--network", "none", "localhost/busybox", "true"])
         podman_side = None
@@ -58,7 +69,8 @@ def main() -> None:
 
         path = os.pathsep.join([os.path.dirname(podpy_package_dir()), *site.getsitepackages()])
         bare = Side("podpy -S", ["env", f"PYTHONPATH={path}", sys.executable, "-S", "-m", "podpy",
-                                 *podpy[3:], "run", "--rm", "--network", "none", "localhost/busybox", "true"])
+                                 "--root", f"{base}/podpy/root", "--runroot", f"{base}/podpy/run",
+                                 "run", "--rm", "--network", "none", "localhost/busybox", "true"])
         compare("run --rm --network none busybox true (python -S)", bare, podman_side, rounds=rounds)
     finally:
         if have_podman():
