@@ -59,3 +59,23 @@ def test_stop_all_and_missing(podpy_bb: Podpy) -> None:
     missing = podpy_bb("stop", "nothere", check=False)
     assert missing.returncode == 125 and missing.stderr.startswith("Error: ")
     assert podpy_bb("stop", "--ignore", "nothere").returncode == 0
+
+
+def test_logs_follow_until_exit(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "-d", "--name", "ticker", "busybox", "sh", "-c", "for i in 1 2 3; do echo tick$i; sleep 0.3; done")
+    followed = podpy_bb("logs", "-f", "ticker", timeout=30)
+    assert followed.stdout == "tick1\ntick2\ntick3\n"
+    podpy_bb("rm", "ticker")
+
+
+def test_exists_and_rename(podpy_bb: Podpy) -> None:
+    podpy_bb("create", "--name", "old", "busybox", "true")
+    assert podpy_bb("container", "exists", "old").returncode == 0
+    assert podpy_bb("container", "exists", "nope", check=False).returncode == 1
+    podpy_bb("rename", "old", "new")
+    assert podpy_bb("ps", "-a", "--format", "{{.Names}}").stdout == "new\n"
+    assert podpy_bb("inspect", "--format", "{{.Name}}", "new").stdout == "new\n"
+    podpy_bb("create", "--name", "other", "busybox", "true")
+    clash = podpy_bb("rename", "new", "other", check=False)
+    assert clash.returncode == 125 and "already in use" in clash.stderr
+    podpy_bb("rm", "new", "other")

@@ -79,3 +79,15 @@ def test_refresh_after_reboot(state: State) -> None:
     one = state.lookup_container("one")
     assert one.state.status is ContainerStatus.EXITED and one.state.pid == 0 and one.state.rootfs == ""
     assert state.lookup_container("two").state.status is ContainerStatus.CREATED
+
+
+def test_rename(state: State) -> None:
+    state.add_container(_config("a" * 64, "one"), ContainerState())
+    state.add_container(_config("b" * 64, "two"), ContainerState())
+    state.rename_container("a" * 64, "uno")
+    assert state.lookup_container("uno").id == "a" * 64
+    with pytest.raises(NoSuchContainer):
+        state.lookup_container("one")
+    with pytest.raises(NameInUse):
+        state.rename_container("a" * 64, "two")
+    state.add_container(_config("c" * 64, "one"), ContainerState())  # the old name is free

@@ -104,6 +104,7 @@ class LogsOptions:
     timestamps: bool = False
     tail: int = -1
     names: bool = False
+    follow: bool = False
 
 
 @record

@@ -21,6 +21,9 @@ class State(Protocol):
     def save_state(self, container_id: str, state: ContainerState) -> None:
         """Replace the mutable state; NoSuchContainer if it is gone."""
 
+    def rename_container(self, container_id: str, new_name: str) -> None:
+        """NameInUse if ``new_name`` is taken; NoSuchContainer if the container is gone."""
+
     def remove_container(self, container_id: str) -> bool:
         """True if it existed."""
 

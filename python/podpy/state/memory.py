@@ -7,6 +7,7 @@ import copy
 from podpy.define.states import ContainerStatus
 from podpy.errors import NameInUse, NoSuchContainer
 from podpy.state.records import Container, ContainerConfig, ContainerState
+from podpy.util.record import replace
 
 
 class MemoryState:
@@ -42,6 +43,15 @@ class MemoryState:
         if container_id not in self._containers:
             raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
         self._containers[container_id].state = copy.copy(state)
+
+    def rename_container(self, container_id: str, new_name: str) -> None:
+        found = self._containers.get(container_id)
+        if found is None:
+            raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
+        if any(c.name == new_name for c in self._containers.values() if c.id != container_id):
+            raise NameInUse(f'the container name "{new_name}" is already in use by another container or pod: '
+                            "that name is already in use")
+        found.config = replace(found.config, name=new_name)
 
     def remove_container(self, container_id: str) -> bool:
         return self._containers.pop(container_id, None) is not None

@@ -12,6 +12,7 @@ import sqlite3
 from podpy.define.states import ContainerStatus
 from podpy.errors import NameInUse, NoSuchContainer
 from podpy.state.records import Container, ContainerConfig, ContainerState
+from podpy.util.record import replace
 from podpy.util.sqlitedb import Database
 
 MIGRATIONS = (
@@ -106,6 +107,20 @@ class SqliteState:
                 (*_state_values(state), container_id))
             if cur.rowcount == 0:
                 raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
+
+    def rename_container(self, container_id: str, new_name: str) -> None:
+        try:
+            with self.db.write() as conn:
+                row = conn.execute("SELECT config FROM containers WHERE id=?", (container_id,)).fetchone()
+                if row is None:
+                    raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
+                config = replace(ContainerConfig.from_json(str(row[0])), name=new_name)
+                conn.execute("UPDATE names SET name=? WHERE id=?", (new_name, container_id))
+                conn.execute("UPDATE containers SET name=?, config=? WHERE id=?",
+                             (new_name, config.to_json(), container_id))
+        except sqlite3.IntegrityError as e:
+            raise NameInUse(f'the container name "{new_name}" is already in use by another container or pod: '
+                            "that name is already in use") from e
 
     def remove_container(self, container_id: str) -> bool:
         with self.db.write() as conn:

@@ -10,14 +10,15 @@ from podpy.cli.state import cli_state
 
 
 @click.command("logs", help="Fetch the logs of one or more containers")
+@click.option("-f", "--follow", is_flag=True, help="Follow log output")
 @click.option("-t", "--timestamps", is_flag=True, help="Output the timestamps in the log")
 @click.option("--tail", default=-1, help="Output the specified number of LINES at the end of the logs")
 @click.option("-n", "--names", "show_names", is_flag=True, help="Output the container name in the log")
 @click.argument("names", nargs=-1, required=True)
-def logs(timestamps: bool, tail: int, show_names: bool, names: tuple[str, ...]) -> int:
+def logs(follow: bool, timestamps: bool, tail: int, show_names: bool, names: tuple[str, ...]) -> int:
     from podpy.engine.entities import LogsOptions
 
-    lines = cli_state().engine.containers.logs(names, LogsOptions(timestamps=timestamps, tail=tail,
+    lines = cli_state().engine.containers.logs(names, LogsOptions(timestamps=timestamps, tail=tail, follow=follow,
                                                                  names=show_names or len(names) > 1))
     out, err = sys.stdout.buffer, sys.stderr.buffer
     at_line_start = True
@@ -29,6 +30,8 @@ def logs(timestamps: bool, tail: int, show_names: bool, names: tuple[str, ...]) 
             if timestamps:
                 stream.write(line.timestamp.encode() + b" ")
         stream.write(line.text)
+        if follow:
+            stream.flush()
         at_line_start = not line.partial
     out.flush()
     err.flush()

@@ -158,6 +158,22 @@ class ContainersEngine:
                 reports.append(WaitReport(name, error=str(e)))
         return reports
 
+    def exists(self, name: str) -> bool:
+        from podpy.errors import NoSuchContainer
+
+        try:
+            self.engine.runtime.state.lookup_container(name)
+        except NoSuchContainer:
+            return False
+        return True
+
+    def rename(self, name: str, new_name: str) -> None:
+        from podpy.define.names import validate_name
+
+        rt = self.engine.runtime
+        ctr = rt.state.lookup_container(name)
+        rt.state.rename_container(ctr.id, validate_name(new_name))
+
     def list_containers(self, opts: PsOptions) -> list[ListContainer]:
         from podpy.engine.local.reports import list_container
         from podpy.runtime.sync import sync
@@ -206,6 +222,7 @@ class ContainersEngine:
 
     def logs(self, names: Sequence[str], opts: LogsOptions) -> Iterator[LogLine]:
         from podpy.engine.local.logs import read_k8s_log
+        from podpy.runtime.sync import sync
 
         rt = self.engine.runtime
         containers = [rt.state.lookup_container(n) for n in names]
@@ -213,8 +230,14 @@ class ContainersEngine:
             if ctr.config.log_driver == "none":
                 raise PodpyError(f"this container is using the 'none' log driver, cannot read logs: "
                                  f"{ctr.name}")
+
+            def running(container_id: str = ctr.id) -> bool:
+                current = rt.state.get_container(container_id)
+                return current is not None and sync(rt, current).state.status.is_active()
+
             yield from read_k8s_log(ctr.config.log_path, tail=opts.tail,
-                                    container=ctr.name if opts.names else "")
+                                    container=ctr.name if opts.names else "",
+                                    follow=running if opts.follow else None)
 
     def inspect(self, names: Sequence[str]) -> list[InspectReport]:
         from podpy.engine.local.reports import inspect_container

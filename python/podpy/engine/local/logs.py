@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import IO
 
 from podpy.engine.entities import LogLine
 
@@ -18,31 +20,73 @@ def parse_k8s_line(raw: bytes, container: str = "") -> LogLine | None:
                    partial=partial, container=container)
 
 
-def read_k8s_log(path: str, *, tail: int = -1, container: str = "") -> Iterator[LogLine]:
+def read_k8s_log(path: str, *, tail: int = -1, container: str = "",
+                 follow: Callable[[], bool] | None = None) -> Iterator[LogLine]:
+    """The log's records; with ``follow``, keep reading while ``follow()`` says the container runs."""
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below, iterated lazily
     except FileNotFoundError:
-        return
+        if follow is None:
+            return
+        while follow():
+            time.sleep(0.05)
+            try:
+                f = open(path, "rb")  # noqa: SIM115
+                break
+            except FileNotFoundError:
+                continue
+        else:
+            return
     with f:
-        if tail < 0:
-            for raw in f:
-                line = parse_k8s_line(raw, container)
+        yield from _existing(f, tail, container)
+        if follow is not None:
+            yield from _follow(f, container, follow)
+
+
+def _existing(f: IO[bytes], tail: int, container: str) -> Iterator[LogLine]:
+    if tail < 0:
+        for raw in iter(f.readline, b""):
+            if not raw.endswith(b"\n"):
+                f.seek(-len(raw), 1)  # a record still being written: follow picks it up
+                return
+            line = parse_k8s_line(raw, container)
+            if line is not None:
+                yield line
+        return
+    # --tail counts whole lines: partial records join the full line that ends them.
+    groups: deque[list[LogLine]] = deque(maxlen=tail if tail > 0 else 1)
+    current: list[LogLine] = []
+    for raw in f:
+        line = parse_k8s_line(raw, container)
+        if line is None:
+            continue
+        current.append(line)
+        if not line.partial:
+            groups.append(current)
+            current = []
+    if tail == 0:
+        return
+    for group in groups:
+        yield from group
+    yield from current
+
+
+def _follow(f: IO[bytes], container: str, running: Callable[[], bool]) -> Iterator[LogLine]:
+    pending = b""
+    while True:
+        raw = f.readline()
+        if raw:
+            pending += raw
+            if pending.endswith(b"\n"):
+                line = parse_k8s_line(pending, container)
+                pending = b""
                 if line is not None:
                     yield line
-            return
-        # --tail counts whole lines: partial records join the full line that ends them.
-        groups: deque[list[LogLine]] = deque(maxlen=tail if tail > 0 else 1)
-        current: list[LogLine] = []
-        for raw in f:
-            line = parse_k8s_line(raw, container)
-            if line is None:
+            continue
+        if not running():
+            rest = f.read()
+            if rest:
+                f.seek(-len(rest), 1)
                 continue
-            current.append(line)
-            if not line.partial:
-                groups.append(current)
-                current = []
-        if tail == 0:
             return
-        for group in groups:
-            yield from group
-        yield from current
+        time.sleep(0.05)
