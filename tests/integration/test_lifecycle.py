@@ -79,3 +79,24 @@ def test_exists_and_rename(podpy_bb: Podpy) -> None:
     clash = podpy_bb("rename", "new", "other", check=False)
     assert clash.returncode == 125 and "already in use" in clash.stderr
     podpy_bb("rm", "new", "other")
+
+
+def test_ps_filters(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--name", "ok", "-l", "team=a", "busybox", "true")
+    podpy_bb("run", "--name", "bad", "-l", "team=b", "busybox", "sh", "-c", "exit 3", check=False)
+    podpy_bb("run", "-d", "--name", "up", "-l", "team=a", "busybox", "sleep", "60")
+
+    def names(*filters: str) -> list[str]:
+        args = [arg for f in filters for arg in ("--filter", f)]
+        return sorted(podpy_bb("ps", "-a", *args, "--format", "{{.Names}}").stdout.split())
+
+    assert names("label=team=a") == ["ok", "up"]
+    assert names("status=exited") == ["bad", "ok"]
+    assert names("exited=3") == ["bad"]
+    assert names("name=^u") == ["up"]
+    assert names("label=team=a", "status=running") == ["up"]
+    assert names("status=running", "status=exited") == ["bad", "ok", "up"]
+    assert podpy_bb("ps", "--filter", "status=exited", "--format", "{{.Names}}").stdout.split() != []
+    bad = podpy_bb("ps", "--filter", "colour=red", check=False)
+    assert bad.returncode == 125 and bad.stderr.startswith("Error: ")
+    podpy_bb("rm", "-f", "ok", "bad", "up")

@@ -49,6 +49,7 @@ class PsOptions:
     all: bool = False
     latest: bool = False
     last: int = -1
+    filters: dict[str, list[str]] = field(default_factory=dict)
 
 
 @record

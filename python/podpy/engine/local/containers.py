@@ -180,7 +180,12 @@ class ContainersEngine:
 
         rt = self.engine.runtime
         rows = [sync(rt, c) for c in rt.state.list_containers()]
-        if not opts.all and not opts.latest and opts.last < 0:
+        if opts.filters:
+            from podpy.engine.local.filters import build
+
+            keep = build(opts.filters, rows)
+            rows = [c for c in rows if keep(c)]
+        if not opts.all and not opts.latest and opts.last < 0 and "status" not in opts.filters:
             rows = [c for c in rows if c.state.status.is_active()]
         rows.sort(key=lambda c: c.config.created_at, reverse=True)
         if opts.latest:
