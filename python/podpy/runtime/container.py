@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 import sys
 import time
@@ -30,6 +29,7 @@ from podpy.state.records import Container, ContainerConfig, ContainerState
 from podpy.storage.records import Image
 from podpy.util import log
 from podpy.util.atomic import atomic_write
+from podpy.util.fs import remove_tree
 from podpy.util.ids import new_id, short_id
 from podpy.util.locks import flocked
 from podpy.util.record import replace
@@ -229,7 +229,7 @@ def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = 
     if delete_runtime_state and had_process and ctr.state.boot_id == rt.boot_id:
         OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).delete(ctr.id)
     rt.store.rootfs.delete(ctr.id)
-    shutil.rmtree(rt.run_paths.container_dir(ctr.id), ignore_errors=True)
+    remove_tree(rt.run_paths.container_dir(ctr.id))
     for path in (rt.run_paths.exit_file(ctr.id), rt.run_paths.lock_file(ctr.id)):
         try:
             os.unlink(path)

@@ -8,15 +8,14 @@ into place, so a layer directory either is whole or does not exist.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import string
 
 from podpy import _native
 from podpy.errors import DigestMismatch, ImageFormatError, StorageError
 from podpy.storage.paths import StorePaths
 from podpy.storage.records import Layer
+from podpy.util.fs import remove_tree
 from podpy.util.record import record
 from podpy.util.sqlitedb import Database
 from podpy.util.timefmt import now_rfc3339
@@ -29,6 +28,8 @@ def chain_id(parent_chain: str, diff_id: str) -> str:
     """OCI chain ID (hex) of a layer given its parent's chain ID (hex, or "")."""
     if not parent_chain:
         return diff_id.removeprefix("sha256:")
+    import hashlib
+
     return hashlib.sha256(f"sha256:{parent_chain} {diff_id}".encode()).hexdigest()
 
 
@@ -71,7 +72,7 @@ class LayerStore:
         if os.path.isdir(layers_dir):
             for entry in os.listdir(layers_dir):
                 if entry.startswith(".tmp-"):
-                    shutil.rmtree(os.path.join(layers_dir, entry), ignore_errors=True)
+                    remove_tree(os.path.join(layers_dir, entry))
 
     def _remove_files(self, layer_id: str, link: str) -> None:
         if link:
@@ -79,7 +80,7 @@ class LayerStore:
                 os.unlink(os.path.join(self.paths.links_dir, link))
             except FileNotFoundError:
                 pass
-        shutil.rmtree(self.paths.layer_dir(layer_id), ignore_errors=True)
+        remove_tree(self.paths.layer_dir(layer_id))
 
     def create(self, layer_id: str, parent: str, source: LayerSource) -> Layer:
         """Unpack ``source`` as layer ``layer_id``. Caller holds the store lock."""
@@ -108,11 +109,11 @@ class LayerStore:
                     f.write(":".join(f"l/{name}" for name in lowers))
             os.makedirs(self.paths.links_dir, exist_ok=True)
             final = self.paths.layer_dir(layer_id)
-            shutil.rmtree(final, ignore_errors=True)
+            remove_tree(final)
             os.rename(tmp, final)
             os.symlink(os.path.join("..", layer_id, "diff"), os.path.join(self.paths.links_dir, link))
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            remove_tree(tmp)
             self._remove_files(layer_id, link)
             with self.db.write() as conn:
                 conn.execute("DELETE FROM layers WHERE id=? AND incomplete=1", (layer_id,))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 
 from podpy import _native
 from podpy.errors import StorageError
 from podpy.storage.layers import LayerStore
 from podpy.storage.paths import StorePaths
+from podpy.util.fs import remove_tree
 from podpy.util.sqlitedb import Database
 from podpy.util.timefmt import now_rfc3339
 
@@ -69,8 +69,8 @@ class RootfsStore:
 
     def delete(self, container_id: str) -> None:
         self.unmount(container_id)
-        shutil.rmtree(self._dir(container_id), ignore_errors=True)
-        shutil.rmtree(os.path.dirname(self.paths.container_userdata(container_id)), ignore_errors=True)
+        remove_tree(self._dir(container_id))
+        remove_tree(os.path.dirname(self.paths.container_userdata(container_id)))
         with self.db.write() as conn:
             conn.execute("DELETE FROM rw_layers WHERE id=?", (container_id,))
 
