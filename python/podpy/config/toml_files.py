@@ -124,6 +124,15 @@ def _decode_error(path: str, exc: Exception) -> ConfigError:
     return ConfigError(f"reading {path}: end of file: {text[:1].lower()}{text[1:]}")
 
 
+def _without_comment_lines(text: str) -> str:
+    """Blank out whole-line comments before parsing: the distributions' containers.conf is ~24 KB of
+    comments around a few keys, and tomllib walks comments character by character. Lines are kept
+    (empty) so that error positions still match; files with multi-line strings are left alone."""
+    if '"""' in text or "'''" in text:
+        return text
+    return "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
+
+
 def read_toml(path: str, *, required: bool = False) -> TomlTable | None:
     """Parse one file; a missing optional file is None, any other failure a ConfigError naming it."""
     import tomllib
@@ -138,7 +147,7 @@ def read_toml(path: str, *, required: bool = False) -> TomlTable | None:
     except OSError as exc:
         raise ConfigError(f"reading {path}: {(exc.strerror or str(exc)).lower()}") from None
     try:
-        data = tomllib.loads(raw.decode())
+        data = tomllib.loads(_without_comment_lines(raw.decode()))
     except UnicodeDecodeError as exc:
         raise ConfigError(f"reading {path}: not valid UTF-8 at byte {exc.start}") from None
     except tomllib.TOMLDecodeError as exc:
