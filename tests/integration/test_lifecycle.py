@@ -100,3 +100,21 @@ def test_ps_filters(podpy_bb: Podpy) -> None:
     bad = podpy_bb("ps", "--filter", "colour=red", check=False)
     assert bad.returncode == 125 and bad.stderr.startswith("Error: ")
     podpy_bb("rm", "-f", "ok", "bad", "up")
+
+
+def test_exec(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "-d", "--name", "host", "-e", "BASE=1", "busybox", "sleep", "60")
+    out = podpy_bb("exec", "host", "sh", "-c", "echo $BASE; echo err >&2; exit 4", check=False)
+    assert (out.returncode, out.stdout, out.stderr) == (4, "1\n", "err\n")
+    who = podpy_bb("exec", "-u", "tester", "-w", "/tmp", "-e", "X=y", "host", "sh", "-c", "id -u; pwd; echo $X")
+    assert who.stdout == "1000\n/tmp\ny\n"
+    piped = podpy_bb("exec", "-i", "host", "cat", input="through stdin\n")
+    assert piped.stdout == "through stdin\n"
+    missing = podpy_bb("exec", "host", "/bin/nope", check=False)
+    assert missing.returncode == 127 and missing.stderr.startswith("Error: ") and len(missing.stderr.splitlines()) == 1
+    noexec = podpy_bb("exec", "host", "/bin/notexec", check=False)
+    assert noexec.returncode == 126 and noexec.stderr.startswith("Error: ")
+    podpy_bb("stop", "-t", "0", "host")
+    stopped = podpy_bb("exec", "host", "true", check=False)
+    assert stopped.returncode == 125 and "running containers" in stopped.stderr
+    podpy_bb("rm", "host")

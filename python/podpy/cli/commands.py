@@ -20,7 +20,7 @@ CONTAINER_VERBS: dict[str, Entry] = {
     "cp": (None, "Copy files/folders between a container and the local filesystem"),
     "create": (f"{_C}.create:create", "Create but do not start a container"),
     "diff": (None, "Inspect changes to the container's file systems"),
-    "exec": (None, "Run a process in a running container"),
+    "exec": (f"{_C}.exec:exec_", "Run a process in a running container"),
     "exists": (f"{_C}.exists:exists", "Check if a container exists in local storage"),
     "export": (None, "Export container's filesystem contents as a tar archive"),
     "init": (None, "Initialize one or more containers"),

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from podpy.engine.entities import (
+    ExecOptions,
     ImageSummary,
     InspectReport,
     ItemReport,
@@ -35,6 +36,8 @@ class Containers(Protocol):
     def kill(self, names: Sequence[str], opts: KillOptions) -> list[ItemReport]: ...
 
     def wait(self, names: Sequence[str]) -> list[WaitReport]: ...
+
+    def exec(self, name: str, opts: ExecOptions) -> int: ...
 
     def exists(self, name: str) -> bool: ...
 

@@ -171,3 +171,15 @@ class WaitReport:
     id: str
     exit_code: int = 0
     error: str = ""
+
+
+@record
+class ExecOptions:
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    user: str = ""
+    workdir: str = ""
+    detach: bool = False
+    interactive: bool = False
+    tty: bool = False
+    privileged: bool = False

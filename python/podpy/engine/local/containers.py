@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from podpy.engine.entities import (
+    ExecOptions,
     InspectReport,
     ItemReport,
     KillOptions,
@@ -157,6 +158,15 @@ class ContainersEngine:
             except PodpyError as e:
                 reports.append(WaitReport(name, error=str(e)))
         return reports
+
+    def exec(self, name: str, opts: ExecOptions) -> int:
+        from podpy.runtime.execsession import ExecRequest, exec_in
+
+        if opts.tty:
+            log.warning("-t is not supported yet: running without a terminal")
+        return exec_in(self.engine.runtime, name, ExecRequest(
+            command=list(opts.command), env=dict(opts.env), user=opts.user, workdir=opts.workdir,
+            detach=opts.detach, interactive=opts.interactive, privileged=opts.privileged))
 
     def exists(self, name: str) -> bool:
         from podpy.errors import NoSuchContainer
