@@ -118,3 +118,21 @@ def test_exec(podpy_bb: Podpy) -> None:
     stopped = podpy_bb("exec", "host", "true", check=False)
     assert stopped.returncode == 125 and "running containers" in stopped.stderr
     podpy_bb("rm", "host")
+
+
+def test_pause_unpause_restart(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "-d", "--name", "frozen", "busybox", "sleep", "60")
+    assert podpy_bb("pause", "frozen").stdout.strip() == "frozen"
+    assert _state(podpy_bb, "frozen") == "paused"
+    again = podpy_bb("pause", "frozen", check=False)
+    assert again.returncode == 125 and again.stderr.startswith("Error: ")
+    podpy_bb("unpause", "frozen")
+    assert _state(podpy_bb, "frozen") == "running"
+    pid_before = podpy_bb("inspect", "--format", "{{.State.Pid}}", "frozen").stdout
+    podpy_bb("restart", "-t", "0", "frozen")
+    assert _state(podpy_bb, "frozen") == "running"
+    assert podpy_bb("inspect", "--format", "{{.State.Pid}}", "frozen").stdout != pid_before
+    podpy_bb("pause", "frozen")
+    started = time.monotonic()
+    podpy_bb("rm", "-f", "frozen")
+    assert time.monotonic() - started < 5

@@ -251,6 +251,9 @@ def remove(rt: Runtime, name_or_id: str, *, force: bool, timeout: int = 10) -> s
                 raise InvalidStateError(
                     f"cannot remove container {ctr.id} as it is {ctr.state.status.value} - running or paused "
                     "containers cannot be removed without force: container state improper")
+            if ctr.state.status is ContainerStatus.PAUSED:
+                # A frozen process does not die of SIGKILL until it is thawed.
+                OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).resume(ctr.id)
             _kill_and_wait(rt, ctr, timeout=0)
             ctr = sync(rt, ctr)
         release_resources(rt, ctr)

@@ -9,6 +9,7 @@ import time
 from podpy.define.states import ContainerStatus
 from podpy.errors import InvalidStateError
 from podpy.runtime.container import locked, release_resources
+from podpy.runtime.oci import OciRuntime
 from podpy.runtime.runtime import Runtime
 from podpy.runtime.sync import alive, sync
 from podpy.state.records import Container
@@ -78,3 +79,29 @@ def wait(rt: Runtime, name_or_id: str) -> int:
             return ctr.state.exit_code
         ctr = current
     return _wait_exited(rt, ctr, None).state.exit_code
+
+
+def _freeze(rt: Runtime, name_or_id: str, *, pause: bool) -> Container:
+    ctr = rt.state.lookup_container(name_or_id)
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id)
+        ctr = sync(rt, current) if current is not None else ctr
+        wanted = ContainerStatus.RUNNING if pause else ContainerStatus.PAUSED
+        if ctr.state.status is not wanted:
+            verb = "pause" if pause else "unpause"
+            raise InvalidStateError(f"\"{ctr.name}\" is not {wanted.value}, can't {verb}: container state improper")
+        oci = OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root)
+        code = oci.pause(ctr.id) if pause else oci.resume(ctr.id)
+        if code != 0:
+            raise InvalidStateError(f"{ctr.name}: the OCI runtime could not {'pause' if pause else 'resume'} it")
+        ctr.state.status = ContainerStatus.PAUSED if pause else ContainerStatus.RUNNING
+        rt.state.save_state(ctr.id, ctr.state)
+        return ctr
+
+
+def pause(rt: Runtime, name_or_id: str) -> Container:
+    return _freeze(rt, name_or_id, pause=True)
+
+
+def unpause(rt: Runtime, name_or_id: str) -> Container:
+    return _freeze(rt, name_or_id, pause=False)

@@ -27,6 +27,12 @@ class OciRuntime:
     def delete(self, container_id: str) -> None:
         self._run("delete", "--force", container_id)
 
+    def pause(self, container_id: str) -> int:
+        return self._run("pause", container_id)
+
+    def resume(self, container_id: str) -> int:
+        return self._run("resume", container_id)
+
     def kill(self, container_id: str, sig: int = signal.SIGTERM, *, all_processes: bool = False) -> int:
         extra = ["--all"] if all_processes else []
         return self._run("kill", *extra, container_id, str(sig))

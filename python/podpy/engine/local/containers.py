@@ -141,6 +141,29 @@ class ContainersEngine:
             reports = [r for r in reports if r.reason != "no_such_container"]
         return reports
 
+    def pause(self, names: Sequence[str], *, all_containers: bool = False, unpause: bool = False
+              ) -> list[ItemReport]:
+        from podpy.runtime import control
+
+        rt = self.engine.runtime
+        act = control.unpause if unpause else control.pause
+        if all_containers:
+            wanted = "paused" if unpause else "running"
+            names = [c.id for c in rt.state.list_containers() if c.state.status.value == wanted]
+        return self._each(names, False, lambda n: act(rt, n))
+
+    def restart(self, names: Sequence[str], opts: StopOptions) -> list[ItemReport]:
+        from podpy.runtime import container as ops
+        from podpy.runtime.control import stop
+
+        rt = self.engine.runtime
+
+        def restart_one(name: str) -> None:
+            ctr = stop(rt, name, timeout=opts.timeout)
+            ops.start(rt, ctr, attach=False).close()
+
+        return self._each(names, opts.all, restart_one)
+
     def kill(self, names: Sequence[str], opts: KillOptions) -> list[ItemReport]:
         from podpy.runtime.control import kill
 
