@@ -136,3 +136,17 @@ def test_pause_unpause_restart(podpy_bb: Podpy) -> None:
     started = time.monotonic()
     podpy_bb("rm", "-f", "frozen")
     assert time.monotonic() - started < 5
+
+
+def test_top(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "-d", "--name", "busy", "busybox", "sh", "-c", "sleep 100 & sleep 100")
+    time.sleep(0.3)
+    lines = podpy_bb("top", "busy").stdout.splitlines()
+    assert lines[0].split() == ["USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND"]
+    rows = [line.split() for line in lines[1:]]
+    assert len(rows) >= 2 and {r[0] for r in rows} == {"root"}
+    assert rows[0][1:3] == ["1", "0"] and rows[0][7] in ("sh", "sleep")
+    assert all(r[2] == "1" for r in rows[1:])
+    custom = podpy_bb("top", "busy", "pid,comm").stdout.splitlines()
+    assert custom[0].split() == ["PID", "COMMAND"] and custom[1].split()[0] == "1"
+    podpy_bb("rm", "-f", "busy")

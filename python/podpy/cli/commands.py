@@ -41,7 +41,7 @@ CONTAINER_VERBS: dict[str, Entry] = {
     "start": (f"{_C}.start:start", "Start one or more containers"),
     "stats": (None, "Display a live stream of container resource usage statistics"),
     "stop": (f"{_C}.stop:stop", "Stop one or more containers"),
-    "top": (None, "Display the running processes of a container"),
+    "top": (f"{_C}.top:top", "Display the running processes of a container"),
     "unmount": (None, "Unmount working container's root filesystem"),
     "unpause": (f"{_C}.pause:unpause", "Unpause the processes in one or more containers"),
     "update": (None, "Update an existing container"),

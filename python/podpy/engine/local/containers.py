@@ -191,6 +191,11 @@ class ContainersEngine:
             command=list(opts.command), env=dict(opts.env), user=opts.user, workdir=opts.workdir,
             detach=opts.detach, interactive=opts.interactive, privileged=opts.privileged))
 
+    def top(self, name: str, descriptors: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+        from podpy.runtime.top import top
+
+        return top(self.engine.runtime, name, list(descriptors))
+
     def exists(self, name: str) -> bool:
         from podpy.errors import NoSuchContainer
 

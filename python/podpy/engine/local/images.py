@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from podpy.engine.entities import ImageSummary, InspectReport, LoadReport
-from podpy.errors import ImageFormatError, PodpyError
+from podpy.errors import PodpyError
 
 if TYPE_CHECKING:
     from podpy.engine.local.engine import LocalEngine
@@ -25,13 +25,16 @@ class ImagesEngine:
         return image_summaries(rt, images)
 
     def load(self, path: str) -> LoadReport:
+        """An OCI layout directory, or an oci-archive or docker-archive (compressed or not, file or stream)."""
         import os
-
-        from podpy.image.oci_layout import OciLayout
 
         rt = self.engine.runtime
         if not os.path.isdir(path):
-            raise ImageFormatError(f"{path}: only OCI layout directories can be loaded so far")
+            from podpy.image.archives import load_archive
+
+            return LoadReport(load_archive(rt.store, path))
+        from podpy.image.oci_layout import OciLayout
+
         layout = OciLayout(path)
         names: list[str] = []
         for entry in layout.manifests():
