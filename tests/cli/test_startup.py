@@ -49,3 +49,12 @@ def test_not_implemented_and_remote() -> None:
     proc = subprocess.run([sys.executable, "-m", "podpy", "--remote", "ps"], capture_output=True, text=True,
                           env=podpy_env())
     assert proc.returncode == 125 and "not available yet" in proc.stderr
+
+
+def test_shell_completion() -> None:
+    script = subprocess.run([sys.executable, "-m", "podpy", "completion", "bash"], capture_output=True, text=True,
+                            env=podpy_env())
+    assert script.returncode == 0 and "_PODPY_COMPLETE" in script.stdout
+    env = dict(podpy_env(), COMP_WORDS="podpy ru", COMP_CWORD="1", _PODPY_COMPLETE="bash_complete")
+    words = subprocess.run([sys.executable, "-m", "podpy"], capture_output=True, text=True, env=env).stdout
+    assert "plain,run" in words.split()

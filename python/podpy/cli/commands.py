@@ -104,6 +104,7 @@ TOP_VERBS: dict[str, Entry] = {
     "build": IMAGE_VERBS["build"],
     "commit": CONTAINER_VERBS["commit"],
     "cp": CONTAINER_VERBS["cp"],
+    "completion": (f"{_S}.completion:completion", "Generate shell autocompletions"),
     "create": CONTAINER_VERBS["create"],
     "diff": (None, "Display the changes to the object's file system"),
     "events": SYSTEM_VERBS["events"],
