@@ -238,8 +238,12 @@ def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = 
     rt.state.remove_container(ctr.id)
 
 
-def remove(rt: Runtime, name_or_id: str, *, force: bool, timeout: int = 10) -> str:
-    """Remove a container (stopping it first with ``force``); returns its full ID."""
+def remove(rt: Runtime, name_or_id: str, *, force: bool) -> str:
+    """Remove a container (killing it first with ``force``); returns its full ID.
+
+    Unlike Podman, `rm -f` does not send the stop signal and wait for the stop timeout first:
+    the container is being deleted, so SIGKILL at once (CI runners feel those seconds).
+    """
     ctr = rt.state.lookup_container(name_or_id)
     with locked(rt, ctr.id):
         current = rt.state.get_container(ctr.id)
@@ -254,16 +258,15 @@ def remove(rt: Runtime, name_or_id: str, *, force: bool, timeout: int = 10) -> s
             if ctr.state.status is ContainerStatus.PAUSED:
                 # A frozen process does not die of SIGKILL until it is thawed.
                 OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).resume(ctr.id)
-            _kill_and_wait(rt, ctr, timeout=0)
+            _kill_and_wait(rt, ctr)
             ctr = sync(rt, ctr)
         release_resources(rt, ctr)
         _remove_locked(rt, ctr)
     return ctr.id
 
 
-def _kill_and_wait(rt: Runtime, ctr: Container, *, timeout: int) -> None:
+def _kill_and_wait(rt: Runtime, ctr: Container) -> None:
     """SIGKILL the container and wait (bounded) for its monitor to record the exit."""
-    del timeout
     try:
         os.kill(ctr.state.pid, signal.SIGKILL)
     except ProcessLookupError:

@@ -242,7 +242,7 @@ class ContainersEngine:
         reports = []
         for name in targets:
             try:
-                reports.append(ItemReport(remove(rt, name, force=opts.force, timeout=opts.timeout)))
+                reports.append(ItemReport(remove(rt, name, force=opts.force)))
             except PodpyError as e:
                 if opts.ignore and e.code == "no_such_container":
                     continue
