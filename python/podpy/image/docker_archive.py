@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from podpy.errors import ImageFormatError, UsageError
-from podpy.image.references import docker_normalized, parse
+from podpy.image.references import Reference, docker_normalized, parse
 from podpy.util.record import record
 
 MANIFEST_JSON = "manifest.json"
@@ -32,7 +32,7 @@ class DockerItem:
     """One entry of manifest.json: an image, with its names already normalised."""
 
     config: str  # member path of the config
-    names: list[str]  # docker.io/library/busybox:latest for "busybox:latest"
+    names: list[str]  # normalised as Podman does: localhost/busybox:latest for "busybox:latest"
     layers: list[str]  # member paths of the layer tars, base first
 
 
@@ -61,14 +61,18 @@ def parse_manifest_json(raw: bytes, what: str = MANIFEST_JSON) -> list[DockerIte
 
 
 def normalize_tag(tag: str, where: str) -> str:
-    """``busybox:latest`` → ``docker.io/library/busybox:latest``, as Docker and Podman read RepoTags."""
+    """A RepoTags entry as Podman 4.3 names it: ``busybox:latest`` → ``localhost/busybox:latest``
+    (a short name is a local one, libimage's NormalizeName), ``docker.io/alpine:3`` →
+    ``docker.io/library/alpine:3``, anything else with a registry as written."""
     try:
         ref = parse(tag)
     except UsageError as e:
         raise ImageFormatError(f"invalid tag {tag!r} in {where}: {e}") from e
     if ref.digest or ":" not in tag.rsplit("/", 1)[-1]:
         raise ImageFormatError(f"invalid tag {tag!r} in {where}: not a name:tag reference")
-    return str(docker_normalized(ref))
+    if not ref.domain:
+        return str(Reference("localhost", ref.path, ref.tag, ""))
+    return str(docker_normalized(ref)) if ref.domain == "docker.io" else str(ref)
 
 
 def config_digest_in_name(path: str) -> str:
