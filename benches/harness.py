@@ -16,6 +16,7 @@ class Side:
     name: str
     argv: Sequence[str]
     setup: Callable[[], None] | None = None
+    before_each: Callable[[], None] | None = None  # untimed, e.g. a fresh store for every load
 
 
 def _time_once(argv: Sequence[str]) -> float:
@@ -28,23 +29,28 @@ def _time_once(argv: Sequence[str]) -> float:
 
 
 def compare(title: str, podpy: Side, podman: Side | None, *, rounds: int = 15, warmup: int = 2,
-            target: float | None = None) -> float | None:
+            target: float | None = None, work_bytes: int | None = None) -> float | None:
     """Run both sides alternately; print medians and podpy/podman. Returns the ratio (None without podman)."""
     sides = [podpy] + ([podman] if podman is not None else [])
     for side in sides:
         if side.setup:
             side.setup()
         for _ in range(warmup):
+            if side.before_each:
+                side.before_each()
             _time_once(side.argv)
     times: dict[str, list[float]] = {s.name: [] for s in sides}
     for _ in range(rounds):
         for side in sides:
+            if side.before_each:
+                side.before_each()
             times[side.name].append(_time_once(side.argv))
     print(f"\n{title}")
     for side in sides:
         t = times[side.name]
+        rate = f"   {work_bytes / statistics.median(t) / 1e6:7.1f} MB/s" if work_bytes else ""
         print(f"  {side.name:8s} median {statistics.median(t) * 1000:8.1f} ms   "
-              f"min {min(t) * 1000:8.1f} ms   max {max(t) * 1000:8.1f} ms   ({len(t)} runs)")
+              f"min {min(t) * 1000:8.1f} ms   max {max(t) * 1000:8.1f} ms   ({len(t)} runs){rate}")
     if podman is None:
         print("  podman not installed: no ratio")
         return None
