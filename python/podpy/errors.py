@@ -51,6 +51,12 @@ class NameInUse(PodpyError):
     code = "name_in_use"
 
 
+class ImageInUse(PodpyError):
+    """Containers are based on the image (`rmi` exits 2 for it, as Podman does)."""
+
+    code = "image_in_use"
+
+
 class InvalidStateError(PodpyError):
     """The object's status forbids the operation (e.g. rm of a running container)."""
 

@@ -51,7 +51,7 @@ CONTAINER_VERBS: dict[str, Entry] = {
 IMAGE_VERBS: dict[str, Entry] = {
     "build": (None, "Build an image using instructions from Containerfiles"),
     "diff": (None, "Inspect changes to the image's file systems"),
-    "exists": (None, "Check if an image exists in local storage"),
+    "exists": (f"{_I}.rmi:exists", "Check if an image exists in local storage"),
     "history": (None, "Show history of a specified image"),
     "import": (None, "Import a tarball to create a filesystem image"),
     "inspect": (f"{_I}.inspect:inspect", "Display the configuration of an image"),
@@ -62,14 +62,14 @@ IMAGE_VERBS: dict[str, Entry] = {
     "prune": (None, "Remove unused images"),
     "pull": (None, "Pull an image from a registry"),
     "push": (None, "Push an image to a specified destination"),
-    "rm": (None, "Removes one or more images from local storage"),
+    "rm": (f"{_I}.rmi:rmi", "Removes one or more images from local storage"),
     "save": (None, "Save image(s) to an archive"),
     "search": (None, "Search registry for image"),
-    "tag": (None, "Add an additional name to a local image"),
+    "tag": (f"{_I}.tag:tag", "Add an additional name to a local image"),
     "tree": (None, "Prints layer hierarchy of an image in a tree format"),
     "trust": (None, "Manage container image trust policy"),
     "unmount": (None, "Unmount an image's root filesystem"),
-    "untag": (None, "Remove a name from a local image"),
+    "untag": (f"{_I}.tag:untag", "Remove a name from a local image"),
 }
 
 SYSTEM_VERBS: dict[str, Entry] = {

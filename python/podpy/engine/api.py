@@ -16,6 +16,7 @@ from podpy.engine.entities import (
     LogLine,
     LogsOptions,
     PsOptions,
+    RmiReport,
     RmOptions,
     RunOptions,
     RunReport,
@@ -67,6 +68,14 @@ class Images(Protocol):
     def load(self, path: str) -> LoadReport: ...
 
     def inspect(self, names: Sequence[str]) -> list[InspectReport]: ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def tag(self, source: str, targets: Sequence[str]) -> None: ...
+
+    def untag(self, name: str, targets: Sequence[str]) -> None: ...
+
+    def remove(self, names: Sequence[str], *, force: bool, all_images: bool) -> list[RmiReport]: ...
 
 
 class System(Protocol):

@@ -183,3 +183,14 @@ class ExecOptions:
     interactive: bool = False
     tty: bool = False
     privileged: bool = False
+
+
+@record
+class RmiReport:
+    """What `rmi` did for one argument: names untagged, image IDs deleted, or the failure."""
+
+    name: str
+    untagged: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    error: str = ""
+    reason: str = ""

@@ -76,3 +76,14 @@ def docker_normalized(ref: Reference) -> Reference:
     if domain == "docker.io" and "/" not in path:
         path = f"library/{path}"
     return Reference(domain, path, ref.tag, ref.digest)
+
+
+def local_name(text: str) -> str:
+    """How Podman names a new tag (libimage's NormalizeName): `foo` → `localhost/foo:latest`,
+    `docker.io/alpine` → `docker.io/library/alpine:latest`, anything with a registry as written."""
+    ref = parse(text)
+    if ref.digest:
+        raise UsageError(f"{text}: a tag cannot be a digest")
+    if ref.is_short:
+        return str(Reference("localhost", ref.path, ref.tag, ""))
+    return str(docker_normalized(ref)) if ref.domain == "docker.io" else str(ref)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from podpy.errors import NameInUse
+from podpy.errors import ImageInUse
 from podpy.storage.records import Image
 from podpy.util.sqlitedb import Database
 from podpy.util.timefmt import now_rfc3339
@@ -80,7 +80,8 @@ class ImageStore:
 
     def delete(self, image_id: str) -> None:
         with self.db.write() as conn:
-            users = conn.execute("SELECT COUNT(*) FROM rw_layers WHERE image_id=?", (image_id,)).fetchone()[0]
-            if users:
-                raise NameInUse(f"image {image_id[:12]} is in use by {users} container(s)")
+            user = conn.execute("SELECT id FROM rw_layers WHERE image_id=? LIMIT 1", (image_id,)).fetchone()
+            if user:
+                raise ImageInUse(f"image used by {user[0]}: image is in use by a container: consider listing "
+                                 "external containers and force-removing image")
             conn.execute("DELETE FROM images WHERE id=?", (image_id,))

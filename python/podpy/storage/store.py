@@ -69,3 +69,24 @@ class Store:
         with flocked(self.paths.store_lock):
             self.layers.sweep_incomplete()
             yield
+
+    def remove_image(self, image_id: str) -> list[str]:
+        """Delete an image record and the layers no other image needs; the layer IDs deleted.
+
+        Refused (NameInUse) while a container's writable layer is based on the image.
+        """
+        with self.locked():
+            image = self.images.get(image_id)
+            if image is None:
+                return []
+            self.images.delete(image_id)
+            needed: set[str] = set()
+            for other in self.images.list():
+                needed.update(other.layers)
+            deleted = []
+            for layer_id in reversed(image.layers):
+                if layer_id in needed or self.layers.in_use(layer_id):
+                    break
+                self.layers.delete(layer_id)
+                deleted.append(layer_id)
+            return deleted

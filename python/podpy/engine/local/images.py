@@ -5,11 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from podpy.engine.entities import ImageSummary, InspectReport, LoadReport
+from podpy.engine.entities import ImageSummary, InspectReport, LoadReport, RmiReport
 from podpy.errors import PodpyError
 
 if TYPE_CHECKING:
     from podpy.engine.local.engine import LocalEngine
+
+
+def _matched_name(names: Sequence[str], text: str) -> str | None:
+    """Which of an image's names ``text`` refers to (None when it is an ID)."""
+    from podpy.errors import UsageError
+    from podpy.image.references import parse
+
+    try:
+        ref = parse(text)
+    except UsageError:
+        return None
+    tagged = f"{ref.repository}:{ref.tag}"
+    return next((n for n in names if n == tagged or n.endswith("/" + tagged)), None)
 
 
 class ImagesEngine:
@@ -59,3 +72,64 @@ class ImagesEngine:
             else:
                 reports.append(InspectReport(name, inspect_image(rt, image)))
         return reports
+
+    def exists(self, name: str) -> bool:
+        from podpy.image.lookup import find_image
+
+        return find_image(self.engine.runtime.store.images, name) is not None
+
+    def tag(self, source: str, targets: Sequence[str]) -> None:
+        from podpy.image.lookup import require_image
+        from podpy.image.references import local_name
+
+        store = self.engine.runtime.store
+        image = require_image(store.images, source)
+        for target in targets:
+            store.images.tag(image.id, local_name(target))
+
+    def untag(self, name: str, targets: Sequence[str]) -> None:
+        from podpy.errors import NotFoundError
+        from podpy.image.lookup import require_image
+        from podpy.image.references import local_name
+
+        store = self.engine.runtime.store
+        image = require_image(store.images, name)
+        for target in targets or list(image.names):
+            full = target if target in image.names else local_name(target)
+            if not store.images.untag(image.id, full):
+                raise NotFoundError(f"{target}: tag not known")
+
+    def remove(self, names: Sequence[str], *, force: bool, all_images: bool) -> list[RmiReport]:
+        """Podman's rmi: a name of a many-named image only untags it; an ID or last name deletes it."""
+        from podpy.image.lookup import find_image
+
+        rt = self.engine.runtime
+        store = rt.store
+        targets = [i.id for i in store.images.list()] if all_images else list(names)
+        reports = []
+        for name in targets:
+            try:
+                image = find_image(store.images, name)
+                if image is None:
+                    reports.append(RmiReport(name, error=f"{name}: image not known", reason="no_such_image"))
+                    continue
+                matched = _matched_name(image.names, name)
+                if matched and len(image.names) > 1:
+                    store.images.untag(image.id, matched)
+                    reports.append(RmiReport(name, untagged=[matched]))
+                    continue
+                if force:
+                    self._remove_containers_of(image.id)
+                store.remove_image(image.id)
+                reports.append(RmiReport(name, untagged=list(image.names), deleted=[image.id]))
+            except PodpyError as e:
+                reports.append(RmiReport(name, error=str(e), reason=e.code))
+        return reports
+
+    def _remove_containers_of(self, image_id: str) -> None:
+        from podpy.runtime.container import remove
+
+        rt = self.engine.runtime
+        for ctr in rt.state.list_containers():
+            if ctr.config.image_id == image_id:
+                remove(rt, ctr.id, force=True)

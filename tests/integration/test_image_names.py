@@ -1,0 +1,75 @@
+"""tag, untag, rmi, image exists: names and reference-counted layers."""
+
+from __future__ import annotations
+
+import os
+
+from tests.conftest import needs_root
+from tests.support.podpy import Podpy
+
+pytestmark = needs_root
+
+
+def _layer_dirs(podpy: Podpy) -> list[str]:
+    overlay = os.path.join(podpy.root, "overlay")
+    return sorted(d for d in os.listdir(overlay) if d != "l")
+
+
+def test_tag_untag_and_rmi_of_a_name(podpy_bb: Podpy) -> None:
+    podpy_bb("tag", "busybox", "mybox", "quay.io/me/box:1")
+    names = podpy_bb("images", "--format", "{{.Repository}}:{{.Tag}}").stdout.split()
+    assert sorted(names) == ["localhost/busybox:latest", "localhost/mybox:latest", "quay.io/me/box:1"]
+    assert podpy_bb("image", "exists", "mybox").returncode == 0
+    podpy_bb("untag", "busybox", "quay.io/me/box:1")
+    assert podpy_bb("image", "exists", "quay.io/me/box:1", check=False).returncode == 1
+    out = podpy_bb("rmi", "mybox").stdout
+    assert out == "Untagged: localhost/mybox:latest\n"
+    assert podpy_bb("images", "-q").stdout.strip() != ""
+    podpy_bb("run", "--rm", "busybox", "true")
+
+
+def test_rmi_deletes_image_and_layers_and_respects_users(podpy_bb: Podpy) -> None:
+    layers = _layer_dirs(podpy_bb)
+    assert len(layers) == 1
+    podpy_bb("create", "--name", "user", "busybox", "true")
+    busy = podpy_bb("rmi", "busybox", check=False)
+    assert busy.returncode == 2 and busy.stderr.startswith("Error: image used by ")
+    missing = podpy_bb("rmi", "nothere", check=False)
+    assert missing.returncode == 1 and missing.stderr.startswith("Error: ")
+    assert podpy_bb("rmi", "-i", "nothere").returncode == 0
+    image_id = podpy_bb("images", "-q", "--no-trunc").stdout.strip()
+    forced = podpy_bb("rmi", "-f", "busybox").stdout.splitlines()
+    assert forced == ["Untagged: localhost/busybox:latest", f"Deleted: {image_id}"]
+    assert podpy_bb("ps", "-a", "-q").stdout == "" and podpy_bb("images", "-q").stdout == ""
+    assert [d for d in _layer_dirs(podpy_bb) if d in layers] == []
+    assert os.listdir(os.path.join(podpy_bb.root, "overlay", "l")) == []
+
+
+def test_shared_layers_survive_until_the_last_image(podpy_bb: Podpy, busybox_layout: str) -> None:
+    import shutil
+    import tempfile
+
+    # a second image on top of the same base layer
+    from tests.support.images import busybox_layer, write_oci_layout
+
+    base = tempfile.mkdtemp(dir="/var/tmp")
+    try:
+        import io
+        import tarfile
+
+        extra = io.BytesIO()
+        with tarfile.open(fileobj=extra, mode="w") as tar:
+            info = tarfile.TarInfo("etc/extra")
+            info.size = 2
+            tar.addfile(info, io.BytesIO(b"x\n"))
+        write_oci_layout(os.path.join(base, "two"), "localhost/two:latest", [busybox_layer(), extra.getvalue()],
+                         {"Cmd": ["sh"]})
+        podpy_bb("load", "-i", os.path.join(base, "two"))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    assert len(_layer_dirs(podpy_bb)) == 2
+    podpy_bb("rmi", "busybox")
+    assert len(_layer_dirs(podpy_bb)) == 2  # the base layer is still two's
+    assert podpy_bb("run", "--rm", "two", "cat", "/etc/extra").stdout == "x\n"
+    podpy_bb("rmi", "two")
+    assert _layer_dirs(podpy_bb) == []
