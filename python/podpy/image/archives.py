@@ -30,12 +30,13 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from typing import IO, Any, Protocol
 
 from podpy.errors import DigestMismatch, ImageFormatError, NotFoundError, StorageError
 from podpy.image import docker_archive
 from podpy.image.references import parse
-from podpy.storage.layers import LayerSource, chain_id
+from podpy.storage.layers import LayerSource, SourceOpener, chain_id
 from podpy.storage.records import Image, Layer
 from podpy.storage.store import Store
 from podpy.util.record import record
@@ -512,17 +513,22 @@ def _docker_plans(archive: TarArchive) -> list[ImagePlan]:
 
 
 def commit(store: Store, archive: TarArchive, plans: list[ImagePlan]) -> list[str]:
-    """Extract the layers and record the images, all under the store lock; on failure, undo the layers."""
+    """Extract the layers (each image's in parallel) and record the images, all under the store lock;
+    on failure, undo the layers this load made."""
     created: list[str] = []
     images: list[Image] = []
     with store.locked():
         try:
             for plan in plans:
-                layers: list[Layer] = []
+                chain: list[tuple[str, str, SourceOpener]] = []
+                parent = ""
                 for lp in plan.layers:
-                    parent = layers[-1].id if layers else ""
-                    layers.append(_layer(store, archive, lp, parent, created))
-                images.append(_image(plan, layers))
+                    layer_id = chain_id(parent, lp.diff_id)
+                    chain.append((layer_id, parent, partial(_layer_source, archive, lp)))
+                    parent = layer_id
+                result = store.layers.create_chain(chain)
+                created.extend(result.created)
+                images.append(_image(plan, result.layers))
         except BaseException:
             for layer_id in reversed(created):
                 store.layers.delete(layer_id)
@@ -532,15 +538,10 @@ def commit(store: Store, archive: TarArchive, plans: list[ImagePlan]) -> list[st
     return [name for plan in plans for name in plan.names]
 
 
-def _layer(store: Store, archive: TarArchive, lp: LayerPlan, parent: str, created: list[str]) -> Layer:
-    layer_id = chain_id(parent, lp.diff_id)
-    existing = store.layers.get(layer_id)
-    if existing is not None:
-        return existing
-    with archive.stream(lp.member) as source:
-        layer = store.layers.create(layer_id, parent, LayerSource(source, lp.digest, lp.diff_id))
-        created.append(layer_id)
-    return layer
+@contextmanager
+def _layer_source(archive: TarArchive, lp: LayerPlan) -> Iterator[LayerSource]:
+    with archive.stream(lp.member) as path:
+        yield LayerSource(path, lp.digest, lp.diff_id)
 
 
 def _image(plan: ImagePlan, layers: list[Layer]) -> Image:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import nullcontext
 from typing import Any
 
 from podpy.errors import DigestMismatch, ImageFormatError
 from podpy.image.references import parse
-from podpy.storage.layers import LayerSource, chain_id
+from podpy.storage.layers import LayerSource, SourceOpener, chain_id
 from podpy.storage.records import Image
 from podpy.storage.store import Store
 from podpy.util.record import record
@@ -97,20 +98,20 @@ class OciLayout:
         layers = manifest.get("layers")
         if not isinstance(layers, list) or not isinstance(diff_ids, list) or len(layers) != len(diff_ids):
             raise ImageFormatError(f"manifest {entry.digest}: layer list does not match the config's diff_ids")
-        layer_ids: list[str] = []
-        size = 0
+        chain: list[tuple[str, str, SourceOpener]] = []
+        parent = ""
+        for desc, diff_id in zip(layers, diff_ids, strict=True):
+            blob_digest = _descriptor_digest(desc, "layer")
+            if not isinstance(diff_id, str):
+                raise ImageFormatError(f"config {config_digest}: bad diff_id {diff_id!r}")
+            layer_id = chain_id(parent, diff_id)
+            source = LayerSource(self.blob_path(blob_digest), blob_digest, diff_id)
+            chain.append((layer_id, parent, lambda source=source: nullcontext(source)))  # type: ignore[misc]
+            parent = layer_id
         with store.locked():
-            parent = ""
-            for desc, diff_id in zip(layers, diff_ids, strict=True):
-                blob_digest = _descriptor_digest(desc, "layer")
-                if not isinstance(diff_id, str):
-                    raise ImageFormatError(f"config {config_digest}: bad diff_id {diff_id!r}")
-                layer_id = chain_id(parent, diff_id)
-                layer = store.layers.create(
-                    layer_id, parent, LayerSource(self.blob_path(blob_digest), blob_digest, diff_id))
-                size += layer.size
-                layer_ids.append(layer_id)
-                parent = layer_id
+            made = store.layers.create_chain(chain).layers
+            layer_ids = [layer.id for layer in made]
+            size = sum(layer.size for layer in made)
             image = Image(id=config_digest.removeprefix("sha256:"), digest=entry.digest, names=entry.names,
                           manifest=manifest_raw.decode(), config=config_raw.decode(),
                           manifest_media_type=media_type, layers=layer_ids, size=size + len(config_raw),

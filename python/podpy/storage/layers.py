@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 from podpy import _native
 from podpy.errors import DigestMismatch, ImageFormatError, StorageError
@@ -40,6 +42,26 @@ class LayerSource:
     path: str
     compressed_digest: str
     diff_id: str
+
+
+SourceOpener = Callable[[], AbstractContextManager[LayerSource]]
+
+
+@record
+class ChainResult:
+    layers: list[Layer]
+    created: list[str]  # IDs of the layers this call made (for undo by the caller)
+
+
+@record(frozen=False)
+class _Pending:
+    layer_id: str
+    parent: str
+    opener: SourceOpener
+    link: str
+    tmp: str
+    source: LayerSource | None = None
+    stats: _native.LayerStats | None = None
 
 
 class LayerStore:
@@ -84,45 +106,111 @@ class LayerStore:
 
     def create(self, layer_id: str, parent: str, source: LayerSource) -> Layer:
         """Unpack ``source`` as layer ``layer_id``. Caller holds the store lock."""
-        existing = self.get(layer_id)
-        if existing is not None:
-            return existing
+        return self.create_chain([(layer_id, parent, lambda: nullcontext(source))]).layers[0]
+
+    def create_chain(self, chain: Sequence[tuple[str, str, SourceOpener]]) -> ChainResult:
+        """Make the missing layers of an image's chain (base first), unpacking them in parallel.
+
+        Every missing layer is recorded incomplete and gets its temp directory first; the
+        extractions then run on all cores (the extractor releases the GIL); the layers are
+        moved into place and completed in chain order only when all of them succeeded, so a
+        failure leaves none of them behind. Caller holds the store lock.
+        """
+        links: dict[str, str] = {}
+        slots: list[Layer | _Pending] = []
+        for layer_id, parent, opener in chain:
+            existing = self.get(layer_id)
+            if existing is not None:
+                links[layer_id] = existing.link
+                slots.append(existing)
+                continue
+            pending = self._begin(layer_id, parent, opener)
+            links[layer_id] = pending.link
+            slots.append(pending)
+        todo = [slot for slot in slots if isinstance(slot, _Pending)]
+        try:
+            self._extract_all(todo)
+            layers = [slot if isinstance(slot, Layer) else self._finish(slot, links) for slot in slots]
+        except BaseException:
+            for pending in todo:
+                remove_tree(pending.tmp)
+                self._remove_files(pending.layer_id, pending.link)
+                with self.db.write() as conn:
+                    conn.execute("DELETE FROM layers WHERE id=? AND incomplete=1", (pending.layer_id,))
+            raise
+        return ChainResult(layers, [p.layer_id for p in todo])
+
+    def _begin(self, layer_id: str, parent: str, opener: SourceOpener) -> _Pending:
         link = "".join(_LINK_ALPHABET[b % len(_LINK_ALPHABET)] for b in os.urandom(_LINK_LEN))
         with self.db.write() as conn:
             conn.execute("DELETE FROM layers WHERE id=?", (layer_id,))
             conn.execute(
                 "INSERT INTO layers(id, parent, diff_id, compressed_digest, compressed_size, size, link, "
-                "incomplete, created) VALUES(?, ?, ?, ?, 0, 0, ?, 1, ?)",
-                (layer_id, parent, source.diff_id, source.compressed_digest, link, now_rfc3339()))
+                "incomplete, created) VALUES(?, ?, '', '', 0, 0, ?, 1, ?)",
+                (layer_id, parent, link, now_rfc3339()))
         tmp = os.path.join(self.paths.layers_dir, f".tmp-{layer_id[:16]}-{os.getpid()}")
-        try:
-            os.makedirs(os.path.join(tmp, "diff"), mode=0o755)
-            stats = _extract(source, os.path.join(tmp, "diff"))
+        remove_tree(tmp)
+        os.makedirs(os.path.join(tmp, "diff"), mode=0o755)
+        return _Pending(layer_id, parent, opener, link, tmp)
+
+    def _extract_all(self, todo: list[_Pending]) -> None:
+        def one(pending: _Pending) -> None:
+            with pending.opener() as source:
+                stats = _extract(source, os.path.join(pending.tmp, "diff"))
             if source.diff_id and stats.diff_id != source.diff_id:
                 raise DigestMismatch(f"layer {source.compressed_digest}: uncompressed digest "
                                      f"{stats.diff_id} does not match {source.diff_id} from the image config")
-            with open(os.path.join(tmp, "link"), "w") as f:
-                f.write(link)
-            if parent:
-                lowers = self._lower_chain(parent)
-                with open(os.path.join(tmp, "lower"), "w") as f:
-                    f.write(":".join(f"l/{name}" for name in lowers))
-            os.makedirs(self.paths.links_dir, exist_ok=True)
-            final = self.paths.layer_dir(layer_id)
-            remove_tree(final)
-            os.rename(tmp, final)
-            os.symlink(os.path.join("..", layer_id, "diff"), os.path.join(self.paths.links_dir, link))
-        except BaseException:
-            remove_tree(tmp)
-            self._remove_files(layer_id, link)
-            with self.db.write() as conn:
-                conn.execute("DELETE FROM layers WHERE id=? AND incomplete=1", (layer_id,))
-            raise
+            pending.source = source
+            pending.stats = stats
+
+        if len(todo) <= 1:
+            for pending in todo:
+                one(pending)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+            futures = [pool.submit(one, pending) for pending in todo]
+        for future in futures:
+            future.result()  # the first failure in chain order
+
+    def _finish(self, pending: _Pending, links: dict[str, str]) -> Layer:
+        stats, source = pending.stats, pending.source
+        assert stats is not None and source is not None
+        with open(os.path.join(pending.tmp, "link"), "w") as f:
+            f.write(pending.link)
+        if pending.parent:
+            lowers = []
+            current = pending.parent
+            while current:
+                lowers.append(links.get(current) or self._link_of(current))
+                current = self._parent_of(current)
+            with open(os.path.join(pending.tmp, "lower"), "w") as f:
+                f.write(":".join(f"l/{name}" for name in lowers))
+        os.makedirs(self.paths.links_dir, exist_ok=True)
+        final = self.paths.layer_dir(pending.layer_id)
+        remove_tree(final)
+        os.rename(pending.tmp, final)
+        os.symlink(os.path.join("..", pending.layer_id, "diff"), os.path.join(self.paths.links_dir, pending.link))
         with self.db.write() as conn:
-            conn.execute("UPDATE layers SET incomplete=0, compressed_size=?, size=?, diff_id=? WHERE id=?",
-                         (stats.compressed_size, stats.uncompressed_size, stats.diff_id, layer_id))
-        return Layer(layer_id, parent, stats.diff_id, source.compressed_digest, stats.compressed_size,
-                     stats.uncompressed_size, link)
+            conn.execute("UPDATE layers SET incomplete=0, compressed_digest=?, compressed_size=?, size=?, "
+                         "diff_id=? WHERE id=?",
+                         (source.compressed_digest, stats.compressed_size, stats.uncompressed_size, stats.diff_id,
+                          pending.layer_id))
+        return Layer(pending.layer_id, pending.parent, stats.diff_id, source.compressed_digest,
+                     stats.compressed_size, stats.uncompressed_size, pending.link)
+
+    def _link_of(self, layer_id: str) -> str:
+        row = self.db.conn.execute("SELECT link FROM layers WHERE id=?", (layer_id,)).fetchone()
+        if row is None:
+            raise StorageError(f"layer {layer_id} is missing from the store")
+        return str(row[0])
+
+    def _parent_of(self, layer_id: str) -> str:
+        row = self.db.conn.execute("SELECT parent FROM layers WHERE id=?", (layer_id,)).fetchone()
+        if row is None:
+            raise StorageError(f"layer {layer_id} is missing from the store")
+        return str(row[0])
 
     def _lower_chain(self, top: str) -> list[str]:
         """Link names from ``top`` down to the base layer (overlay's lowerdir order)."""
