@@ -19,7 +19,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
-import json
 import os
 import platform
 import posixpath
@@ -35,6 +34,7 @@ from typing import IO, Any, Protocol
 
 from podpy.errors import DigestMismatch, ImageFormatError, NotFoundError, StorageError
 from podpy.image import docker_archive
+from podpy.image.oci_layout import descriptor_digest, json_object
 from podpy.image.references import parse
 from podpy.storage.layers import LayerSource, SourceOpener, chain_id
 from podpy.storage.records import Image, Layer
@@ -379,23 +379,6 @@ def plan_images(archive: TarArchive) -> list[ImagePlan]:
                            "it holds neither index.json nor manifest.json")
 
 
-def _parse_json(raw: bytes, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ImageFormatError(f"{what} is not valid JSON: {e}") from e
-    if not isinstance(data, dict):
-        raise ImageFormatError(f"{what} is not a JSON object")
-    return data
-
-
-def _digest_of(desc: Any, what: str) -> str:
-    digest = desc.get("digest") if isinstance(desc, dict) else None
-    if not isinstance(digest, str) or not _DIGEST.match(digest):
-        raise ImageFormatError(f"{what}: missing or unsupported digest {digest!r}")
-    return digest
-
-
 def _check_digest(data: bytes, expected: str, what: str) -> None:
     actual = "sha256:" + hashlib.sha256(data).hexdigest()
     if actual != expected:
@@ -414,7 +397,7 @@ def _diff_ids(config: dict[str, Any], count: int, what: str) -> list[str]:
 
 
 def _oci_blob(archive: TarArchive, desc: Any, what: str) -> tuple[str, Member]:
-    digest = _digest_of(desc, f"{archive.label}: {what}")
+    digest = descriptor_digest(desc, f"{archive.label}: {what}")
     member = archive.member("blobs/sha256/" + digest.removeprefix("sha256:"), f"{what} blob")
     size = desc.get("size")
     if isinstance(size, int) and size != member.size:
@@ -429,7 +412,7 @@ def _oci_json(archive: TarArchive, desc: Any, what: str) -> tuple[str, bytes, di
         raise ImageFormatError(f"{archive.label}: {what} {digest} is too large ({member.size} bytes)")
     raw = archive.read_at(member.offset, member.size)
     _check_digest(raw, digest, f"{archive.label}: {what}")
-    return digest, raw, _parse_json(raw, f"{archive.label}: {what} {digest}")
+    return digest, raw, json_object(raw, f"{archive.label}: {what} {digest}")
 
 
 def _ref_names(desc: dict[str, Any]) -> list[str]:
@@ -455,7 +438,7 @@ def _host_platform_entry(index: dict[str, Any], what: str) -> Any:
 
 def _oci_plans(archive: TarArchive) -> list[ImagePlan]:
     label = archive.label
-    index = _parse_json(archive.read("index.json", "index.json"), f"{label}: index.json")
+    index = json_object(archive.read("index.json", "index.json"), f"{label}: index.json")
     entries = index.get("manifests")
     if not isinstance(entries, list) or not entries:
         raise ImageFormatError(f"{label}: index.json lists no manifests")
@@ -494,7 +477,7 @@ def _docker_plans(archive: TarArchive) -> list[ImagePlan]:
         expected = docker_archive.config_digest_in_name(item.config)
         if expected:
             _check_digest(config_raw, expected, f"{label}: config")
-        config = _parse_json(config_raw, f"{label}: config {item.config}")
+        config = json_object(config_raw, f"{label}: config {item.config}")
         diff_ids = _diff_ids(config, len(item.layers), f"{label}: image {item.config}")
         layer_plans = []
         for path, diff_id in zip(item.layers, diff_ids, strict=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from contextlib import nullcontext
 from typing import Any
 
@@ -20,6 +21,7 @@ OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 REF_NAME = "org.opencontainers.image.ref.name"
+_SHA256 = re.compile(r"^sha256:[0-9a-f]{64}$")
 
 
 @record
@@ -28,7 +30,8 @@ class ManifestEntry:
     names: list[str]
 
 
-def _json(raw: bytes, what: str) -> dict[str, Any]:
+def json_object(raw: bytes, what: str) -> dict[str, Any]:
+    """``raw`` parsed as a JSON object, or ImageFormatError naming ``what``."""
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
@@ -38,9 +41,10 @@ def _json(raw: bytes, what: str) -> dict[str, Any]:
     return data
 
 
-def _descriptor_digest(desc: Any, what: str) -> str:
+def descriptor_digest(desc: Any, what: str) -> str:
+    """The sha256 digest a descriptor names, or ImageFormatError."""
     digest = desc.get("digest") if isinstance(desc, dict) else None
-    if not isinstance(digest, str) or not digest.startswith("sha256:") or len(digest) != 71:
+    if not isinstance(digest, str) or not _SHA256.match(digest):
         raise ImageFormatError(f"{what}: missing or unsupported digest {digest!r}")
     return digest
 
@@ -68,13 +72,13 @@ class OciLayout:
 
     def manifests(self) -> list[ManifestEntry]:
         with open(os.path.join(self.path, "index.json"), "rb") as f:
-            index = _json(f.read(), f"{self.path}/index.json")
+            index = json_object(f.read(), f"{self.path}/index.json")
         entries = index.get("manifests")
         if not isinstance(entries, list) or not entries:
             raise ImageFormatError(f"{self.path}/index.json lists no manifests")
         found: list[ManifestEntry] = []
         for desc in entries:
-            digest = _descriptor_digest(desc, "index.json manifest")
+            digest = descriptor_digest(desc, "index.json manifest")
             ref_name = (desc.get("annotations") or {}).get(REF_NAME, "")
             names = []
             if ref_name:
@@ -87,13 +91,13 @@ class OciLayout:
 
     def load_into(self, store: Store, entry: ManifestEntry) -> Image:
         manifest_raw = self.read_blob(entry.digest, "manifest")
-        manifest = _json(manifest_raw, f"manifest {entry.digest}")
+        manifest = json_object(manifest_raw, f"manifest {entry.digest}")
         media_type = str(manifest.get("mediaType") or OCI_MANIFEST)
         if media_type in (OCI_INDEX, DOCKER_LIST):
             raise ImageFormatError(f"manifest {entry.digest}: nested image indexes are not supported yet")
-        config_digest = _descriptor_digest(manifest.get("config"), f"manifest {entry.digest} config")
+        config_digest = descriptor_digest(manifest.get("config"), f"manifest {entry.digest} config")
         config_raw = self.read_blob(config_digest, "config")
-        config = _json(config_raw, f"config {config_digest}")
+        config = json_object(config_raw, f"config {config_digest}")
         diff_ids = (config.get("rootfs") or {}).get("diff_ids")
         layers = manifest.get("layers")
         if not isinstance(layers, list) or not isinstance(diff_ids, list) or len(layers) != len(diff_ids):
@@ -101,7 +105,7 @@ class OciLayout:
         chain: list[tuple[str, str, SourceOpener]] = []
         parent = ""
         for desc, diff_id in zip(layers, diff_ids, strict=True):
-            blob_digest = _descriptor_digest(desc, "layer")
+            blob_digest = descriptor_digest(desc, "layer")
             if not isinstance(diff_id, str):
                 raise ImageFormatError(f"config {config_digest}: bad diff_id {diff_id!r}")
             layer_id = chain_id(parent, diff_id)
