@@ -26,7 +26,9 @@ from podpy.util import log
 
 if TYPE_CHECKING:
     from podpy.engine.local.engine import LocalEngine
+    from podpy.runtime.monitor import MonitorHandle
     from podpy.runtime.runtime import Runtime
+    from podpy.state.records import Container
     from podpy.storage.records import Image
 
 
@@ -56,13 +58,25 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
     )
 
 
+def _attached_until_exit(rt: Runtime, handle: MonitorHandle, ctr: Container, *, remove: bool) -> int:
+    """Wait for an attached container (signals forwarded), clean up after it, tell the monitor so."""
+    from podpy.runtime import container as ops
+    from podpy.runtime.monitor import forward_signals
+
+    with forward_signals(ctr.state.pid):
+        info = ops.wait_for_exit(rt, handle, ctr)
+    ops.cleanup(rt, ctr.id, remove=remove, monitor_deletes_runtime_state=True)
+    handle.ack_cleanup()
+    handle.close()
+    return info.exit_code
+
+
 class ContainersEngine:
     def __init__(self, engine: LocalEngine) -> None:
         self.engine = engine
 
     def run(self, opts: RunOptions) -> RunReport:
         from podpy.runtime import container as ops
-        from podpy.runtime.monitor import forward_signals
 
         rt = self.engine.runtime
         if opts.tty or opts.interactive:
@@ -80,12 +94,7 @@ class ContainersEngine:
         if opts.detach:
             handle.close()
             return RunReport(ctr.id, None)
-        with forward_signals(ctr.state.pid):
-            info = ops.wait_for_exit(rt, handle, ctr)
-        ops.cleanup(rt, ctr.id, remove=opts.remove, monitor_deletes_runtime_state=True)
-        handle.ack_cleanup()
-        handle.close()
-        return RunReport(ctr.id, info.exit_code)
+        return RunReport(ctr.id, _attached_until_exit(rt, handle, ctr, remove=opts.remove))
 
     def create(self, opts: RunOptions) -> str:
         from podpy.runtime import container as ops
@@ -98,7 +107,6 @@ class ContainersEngine:
 
     def start(self, names: Sequence[str], *, attach: bool) -> list[ItemReport]:
         from podpy.runtime import container as ops
-        from podpy.runtime.monitor import forward_signals
 
         rt = self.engine.runtime
         reports = []
@@ -110,12 +118,8 @@ class ContainersEngine:
                     handle.close()
                     reports.append(ItemReport(ctr.id))
                     continue
-                with forward_signals(ctr.state.pid):
-                    info = ops.wait_for_exit(rt, handle, ctr)
-                ops.cleanup(rt, ctr.id, remove=ctr.config.auto_remove, monitor_deletes_runtime_state=True)
-                handle.ack_cleanup()
-                handle.close()
-                reports.append(ItemReport(ctr.id, exit_code=info.exit_code))
+                code = _attached_until_exit(rt, handle, ctr, remove=ctr.config.auto_remove)
+                reports.append(ItemReport(ctr.id, exit_code=code))
             except PodpyError as e:
                 reports.append(ItemReport(name, str(e), e.exit_code, e.code))
         return reports
@@ -253,15 +257,7 @@ class ContainersEngine:
         from podpy.runtime.container import cleanup
 
         rt = self.engine.runtime
-        reports = []
-        for name in names:
-            try:
-                ctr = rt.state.lookup_container(name)
-                cleanup(rt, ctr.id, remove=remove)
-                reports.append(ItemReport(ctr.id))
-            except PodpyError as e:
-                reports.append(ItemReport(name, str(e), e.exit_code, e.code))
-        return reports
+        return self._each(names, False, lambda n: cleanup(rt, rt.state.lookup_container(n).id, remove=remove))
 
     def logs(self, names: Sequence[str], opts: LogsOptions) -> Iterator[LogLine]:
         from podpy.engine.local.logs import read_k8s_log
