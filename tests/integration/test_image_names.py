@@ -73,3 +73,16 @@ def test_shared_layers_survive_until_the_last_image(podpy_bb: Podpy, busybox_lay
     assert podpy_bb("run", "--rm", "two", "cat", "/etc/extra").stdout == "x\n"
     podpy_bb("rmi", "two")
     assert _layer_dirs(podpy_bb) == []
+
+
+def test_history(podpy: Podpy) -> None:
+    podpy("run", "--rm", "hello")
+    lines = podpy("history", "hello").stdout.splitlines()
+    assert lines[0].split()[:4] == ["ID", "CREATED", "CREATED", "BY"]
+    assert "podpy build: COPY hello /hello" in lines[1] and len(lines) == 2
+    image_id = podpy("images", "-q", "--no-trunc").stdout.strip()
+    assert podpy("history", "-q", "--no-trunc", "hello").stdout.strip() == image_id
+    sized = podpy("history", "--format", "{{.Size}}", "-H", "false", "hello").stdout.strip()
+    assert int(sized) > 8000
+    missing = podpy("history", "nothere", check=False)
+    assert missing.returncode == 125 and missing.stderr.startswith("Error: ")

@@ -52,7 +52,7 @@ IMAGE_VERBS: dict[str, Entry] = {
     "build": (None, "Build an image using instructions from Containerfiles"),
     "diff": (None, "Inspect changes to the image's file systems"),
     "exists": (f"{_I}.rmi:exists", "Check if an image exists in local storage"),
-    "history": (None, "Show history of a specified image"),
+    "history": (f"{_I}.history:history", "Show history of a specified image"),
     "import": (None, "Import a tarball to create a filesystem image"),
     "inspect": (f"{_I}.inspect:inspect", "Display the configuration of an image"),
     "list": (f"{_I}.images:images", "List images in local storage"),

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from podpy.engine.entities import (
     ExecOptions,
+    HistoryEntry,
     ImageSummary,
     InspectReport,
     ItemReport,
@@ -70,6 +71,8 @@ class Images(Protocol):
     def inspect(self, names: Sequence[str]) -> list[InspectReport]: ...
 
     def exists(self, name: str) -> bool: ...
+
+    def history(self, name: str) -> list[HistoryEntry]: ...
 
     def tag(self, source: str, targets: Sequence[str]) -> None: ...
 

@@ -194,3 +194,15 @@ class RmiReport:
     deleted: list[str] = field(default_factory=list)
     error: str = ""
     reason: str = ""
+
+
+@record
+class HistoryEntry:
+    """One row of `history`, with Podman's field names."""
+
+    ID: str
+    Created: str
+    CreatedBy: str
+    Size: int
+    Comment: str
+    Tags: list[str] = field(default_factory=list)

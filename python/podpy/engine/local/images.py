@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from podpy.engine.entities import ImageSummary, InspectReport, LoadReport, RmiReport
+from podpy.engine.entities import HistoryEntry, ImageSummary, InspectReport, LoadReport, RmiReport
 from podpy.errors import PodpyError
 
 if TYPE_CHECKING:
@@ -133,3 +133,10 @@ class ImagesEngine:
         for ctr in rt.state.list_containers():
             if ctr.config.image_id == image_id:
                 remove(rt, ctr.id, force=True)
+
+    def history(self, name: str) -> list[HistoryEntry]:
+        from podpy.engine.local.history import image_history
+        from podpy.image.lookup import require_image
+
+        rt = self.engine.runtime
+        return image_history(rt, require_image(rt.store.images, name))
