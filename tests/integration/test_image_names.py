@@ -86,3 +86,24 @@ def test_history(podpy: Podpy) -> None:
     assert int(sized) > 8000
     missing = podpy("history", "nothere", check=False)
     assert missing.returncode == 125 and missing.stderr.startswith("Error: ")
+
+
+def test_images_filters_and_sort(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--rm", "hello")
+    podpy_bb("tag", "busybox", "zeta")
+
+    def names(*args: str) -> list[str]:
+        return podpy_bb("images", *args, "--format", "{{.Repository}}:{{.Tag}}").stdout.split()
+
+    assert names("--filter", "reference=hello") == ["localhost/hello:latest"]
+    # the filter selects images; every name of a selected image is listed
+    assert sorted(names("--filter", "reference=*box*")) == ["localhost/busybox:latest", "localhost/zeta:latest"]
+    assert names("--filter", "label=org.opencontainers.image.title=podpy hello") == ["localhost/hello:latest"]
+    assert names("--sort", "repository") == ["localhost/busybox:latest", "localhost/hello:latest",
+                                             "localhost/zeta:latest"]
+    assert names("--filter", "dangling=true") == []
+    podpy_bb("untag", "busybox")
+    dangling = podpy_bb("images", "--filter", "dangling=true", "--format", "{{.ID}} {{.Repository}}").stdout
+    assert dangling.split()[1] == "<none>"
+    bad = podpy_bb("images", "--filter", "colour=red", check=False)
+    assert bad.returncode == 125 and bad.stderr.startswith("Error: ")

@@ -44,3 +44,14 @@ def parse_key_values(items: Iterable[str], what: str) -> dict[str, str]:
             value = ""
         out[key] = value
     return out
+
+
+def parse_filters(items: Iterable[str]) -> dict[str, list[str]]:
+    """`--filter key=value` flags, grouped by key."""
+    out: dict[str, list[str]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"invalid filter {item!r}: filters must be key=value")
+        out.setdefault(key.lower(), []).append(value)
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from podpy.engine.entities import (
@@ -64,7 +64,8 @@ class Containers(Protocol):
 
 
 class Images(Protocol):
-    def list_images(self, *, all: bool = False) -> list[ImageSummary]: ...
+    def list_images(self, *, all: bool = False, filters: Mapping[str, Sequence[str]] | None = None
+                    ) -> list[ImageSummary]: ...
 
     def load(self, path: str) -> LoadReport: ...
 

@@ -71,19 +71,12 @@ class PsRow:
 @click.option("-f", "--filter", "filters", multiple=True, help="Filter output based on conditions given")
 def ps(show_all: bool, latest: bool, last: int, quiet: bool, no_trunc: bool, noheading: bool,
        fmt: str | None, filters: tuple[str, ...]) -> int:
+    from podpy.cli.common import parse_filters
     from podpy.cli.render import is_json, render
     from podpy.engine.entities import PsOptions
 
-    parsed: dict[str, list[str]] = {}
-    for item in filters:
-        key, sep, value = item.partition("=")
-        if not sep:
-            from podpy.errors import UsageError
-
-            raise UsageError(f"invalid filter {item!r}: filters must be key=value")
-        parsed.setdefault(key.lower(), []).append(value)
     rows = cli_state().engine.containers.list_containers(
-        PsOptions(all=show_all, latest=latest, last=last, filters=parsed))
+        PsOptions(all=show_all, latest=latest, last=last, filters=parse_filters(filters)))
     if quiet and not fmt:
         for row in rows:
             sys.stdout.write((row.ID if no_trunc else row.ID[:12]) + "\n")

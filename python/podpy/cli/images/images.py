@@ -64,10 +64,15 @@ class ImageRow:
 @click.option("--noheading", "-n", is_flag=True, help="Do not print column headings")
 @click.option("--digests", is_flag=True, help="Show digests")
 @click.option("--format", "fmt", default=None, help="Change the output format to JSON or a Go template")
-def images(show_all: bool, quiet: bool, no_trunc: bool, noheading: bool, digests: bool, fmt: str | None) -> int:
+@click.option("-f", "--filter", "filters", multiple=True, help="Filter output based on conditions provided")
+@click.option("--sort", type=click.Choice(["created", "id", "repository", "size", "tag"]), default="created",
+              help="Sort by created, id, repository, size or tag")
+def images(show_all: bool, quiet: bool, no_trunc: bool, noheading: bool, digests: bool, fmt: str | None,
+           filters: tuple[str, ...], sort: str) -> int:
+    from podpy.cli.common import parse_filters
     from podpy.cli.render import is_json, render
 
-    summaries = cli_state().engine.images.list_images(all=show_all)
+    summaries = cli_state().engine.images.list_images(all=show_all, filters=parse_filters(filters))
     if fmt is not None and is_json(fmt):
         render(summaries, fmt, default_format=DEFAULT_FORMAT, out=sys.stdout)
         return 0
@@ -79,6 +84,10 @@ def images(show_all: bool, quiet: bool, no_trunc: bool, noheading: bool, digests
                 sys.stdout.write((s.ID if no_trunc else s.ID[:12]) + "\n")
         return 0
     rows = [ImageRow(s, name, no_trunc) for s in summaries for name in (s.Names or [""])]
+    if sort != "created":
+        keys = {"id": lambda r: r.ID, "repository": lambda r: (r.Repository, r.Tag), "tag": lambda r: r.Tag,
+                "size": lambda r: -r.VirtualSize}
+        rows.sort(key=keys[sort])
     default = DEFAULT_FORMAT
     if digests:
         default = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.Created}}\t{{.Size}}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from podpy.engine.entities import HistoryEntry, ImageSummary, InspectReport, LoadReport, RmiReport
@@ -29,13 +29,20 @@ class ImagesEngine:
     def __init__(self, engine: LocalEngine) -> None:
         self.engine = engine
 
-    def list_images(self, *, all: bool = False) -> list[ImageSummary]:
+    def list_images(self, *, all: bool = False, filters: Mapping[str, Sequence[str]] | None = None
+                    ) -> list[ImageSummary]:
         from podpy.engine.local.reports import image_summaries
 
         rt = self.engine.runtime
         images = rt.store.images.list()
         images.sort(key=lambda i: i.created, reverse=True)
-        return image_summaries(rt, images)
+        summaries = image_summaries(rt, images)
+        if filters:
+            from podpy.engine.local.image_filters import build
+
+            keep = build(filters, summaries)
+            summaries = [s for s in summaries if keep(s)]
+        return summaries
 
     def load(self, path: str) -> LoadReport:
         """An OCI layout directory, or an oci-archive or docker-archive (compressed or not, file or stream)."""
