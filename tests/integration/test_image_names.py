@@ -107,3 +107,16 @@ def test_images_filters_and_sort(podpy_bb: Podpy) -> None:
     assert dangling.split()[1] == "<none>"
     bad = podpy_bb("images", "--filter", "colour=red", check=False)
     assert bad.returncode == 125 and bad.stderr.startswith("Error: ")
+
+
+def test_image_prune(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--rm", "hello")
+    podpy_bb("create", "--name", "keeper", "busybox", "true")
+    assert podpy_bb("image", "prune", "-f").stdout == ""
+    hello_id = podpy_bb("images", "-q", "--no-trunc", "--filter", "reference=hello").stdout.strip()
+    assert podpy_bb("image", "prune", "-a", "-f").stdout.split() == [hello_id]
+    assert podpy_bb("images", "--format", "{{.Repository}}").stdout.split() == ["localhost/busybox"]
+    podpy_bb("rm", "keeper")
+    podpy_bb("untag", "busybox")
+    assert len(podpy_bb("image", "prune", "-f").stdout.split()) == 1
+    assert podpy_bb("images", "-q").stdout == ""

@@ -59,7 +59,7 @@ IMAGE_VERBS: dict[str, Entry] = {
     "load": (f"{_I}.load:load", "Load image(s) from a tar archive"),
     "ls": (f"{_I}.images:images", "List images in local storage"),
     "mount": (None, "Mount an image's root filesystem"),
-    "prune": (None, "Remove unused images"),
+    "prune": (f"{_I}.prune:prune", "Remove unused images"),
     "pull": (None, "Pull an image from a registry"),
     "push": (None, "Push an image to a specified destination"),
     "rm": (f"{_I}.rmi:rmi", "Removes one or more images from local storage"),

@@ -147,3 +147,16 @@ class ImagesEngine:
 
         rt = self.engine.runtime
         return image_history(rt, require_image(rt.store.images, name))
+
+    def prune(self, *, all_images: bool, filters: Mapping[str, Sequence[str]] | None = None) -> list[str]:
+        """Remove dangling images (every unused one with ``all_images``) that no container uses; their IDs."""
+        rt = self.engine.runtime
+        used = {c.config.image_id for c in rt.state.list_containers()}
+        candidates = self.list_images(filters=filters)
+        removed = []
+        for image in candidates:
+            if image.ID in used or (not all_images and not image.Dangling):
+                continue
+            rt.store.remove_image(image.ID)
+            removed.append(image.ID)
+        return removed
