@@ -120,3 +120,33 @@ def test_image_prune(podpy_bb: Podpy) -> None:
     podpy_bb("untag", "busybox")
     assert len(podpy_bb("image", "prune", "-f").stdout.split()) == 1
     assert podpy_bb("images", "-q").stdout == ""
+
+
+def test_export_import_round_trip(podpy_bb: Podpy, tmp_path: object) -> None:
+    import subprocess
+    import tarfile
+
+    podpy_bb("run", "--name", "src", "busybox", "sh", "-c", "echo made-inside > /etc/marker")
+    archive = os.path.join(str(tmp_path), "rootfs.tar")
+    podpy_bb("export", "-o", archive, "src")
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert "etc/marker" in names and "bin/busybox" in names
+    image_id = podpy_bb("import", "--change", "CMD cat /etc/marker", "--change", "ENV GREETING=hi",
+                        "-m", "round trip", archive, "exported").stdout.strip()
+    assert len(image_id) == 64
+    assert podpy_bb("run", "--rm", "exported").stdout == "made-inside\n"
+    assert podpy_bb("run", "--rm", "exported", "sh", "-c", "echo $GREETING").stdout == "hi\n"
+    assert "round trip" in podpy_bb("history", "--format", "{{.Comment}}", "exported").stdout
+    # stdin, gzip-compressed, and the same content gives the same layer
+    gz = archive + ".gz"
+    subprocess.run(["gzip", "-k", archive], check=True)
+    overlay = os.path.join(podpy_bb.root, "overlay")
+    before = sorted(os.listdir(overlay))
+    with open(gz, "rb") as f:
+        proc = subprocess.run([*podpy_bb.argv, "import", "-", "again"], stdin=f, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(os.listdir(overlay)) == before  # the same content gives the same layer, stored once
+    podpy_bb("rm", "src")
+    bad = podpy_bb("import", os.path.join(str(tmp_path), "missing.tar"), check=False)
+    assert bad.returncode == 125 and bad.stderr.startswith("Error: ")

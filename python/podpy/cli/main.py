@@ -110,6 +110,10 @@ def main(argv: list[str] | None = None) -> None:
         code = 130
     except BrokenPipeError:
         code = 0
+    except OSError as e:
+        # The last resort: a system error no layer turned into a PodpyError still gets one line.
+        _error(f"{e.filename + ': ' if e.filename else ''}{e.strerror or e}")
+        code = ENGINE_ERROR
     sys.exit(code if isinstance(code, int) else 0)
 
 

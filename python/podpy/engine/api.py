@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from podpy.engine.entities import (
     ExecOptions,
@@ -46,6 +46,8 @@ class Containers(Protocol):
 
     def exec(self, name: str, opts: ExecOptions) -> int: ...
 
+    def export(self, name: str, out: BinaryIO) -> None: ...
+
     def top(self, name: str, descriptors: Sequence[str]) -> tuple[list[str], list[list[str]]]: ...
 
     def exists(self, name: str) -> bool: ...
@@ -80,6 +82,8 @@ class Images(Protocol):
     def untag(self, name: str, targets: Sequence[str]) -> None: ...
 
     def remove(self, names: Sequence[str], *, force: bool, all_images: bool) -> list[RmiReport]: ...
+
+    def import_(self, path: str, *, reference: str, changes: Sequence[str], message: str) -> str: ...
 
     def prune(self, *, all_images: bool, filters: Mapping[str, Sequence[str]] | None = None) -> list[str]: ...
 

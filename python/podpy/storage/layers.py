@@ -140,6 +140,29 @@ class LayerStore:
             raise
         return ChainResult(layers, [p.layer_id for p in todo])
 
+    def create_unnamed(self, source: LayerSource) -> Layer:
+        """A base layer whose diffID is known only after unpacking it (`import` of a tarball).
+
+        It is unpacked under a provisional ID and then re-keyed to its chain ID; if that layer
+        exists already, the new copy is dropped. Caller holds the store lock.
+        """
+        provisional = "import-" + os.urandom(8).hex()
+        layer = self.create_chain([(provisional, "", lambda: nullcontext(source))]).layers[0]
+        final_id = chain_id("", layer.diff_id)
+        if self.get(final_id) is not None:
+            self.delete(provisional)
+            existing = self.get(final_id)
+            assert existing is not None
+            return existing
+        os.rename(self.paths.layer_dir(provisional), self.paths.layer_dir(final_id))
+        link_path = os.path.join(self.paths.links_dir, layer.link)
+        os.unlink(link_path)
+        os.symlink(os.path.join("..", final_id, "diff"), link_path)
+        with self.db.write() as conn:
+            conn.execute("UPDATE layers SET id=? WHERE id=?", (final_id, provisional))
+        return Layer(final_id, "", layer.diff_id, layer.compressed_digest, layer.compressed_size, layer.size,
+                     layer.link)
+
     def _begin(self, layer_id: str, parent: str, opener: SourceOpener) -> _Pending:
         link = "".join(_LINK_ALPHABET[b % len(_LINK_ALPHABET)] for b in os.urandom(_LINK_LEN))
         with self.db.write() as conn:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from podpy.engine.entities import (
     ExecOptions,
@@ -199,6 +199,11 @@ class ContainersEngine:
         from podpy.runtime.top import top
 
         return top(self.engine.runtime, name, list(descriptors))
+
+    def export(self, name: str, out: BinaryIO) -> None:
+        from podpy.runtime.export import export_rootfs
+
+        export_rootfs(self.engine.runtime, name, out)
 
     def exists(self, name: str) -> bool:
         from podpy.errors import NoSuchContainer

@@ -160,3 +160,21 @@ class ImagesEngine:
             rt.store.remove_image(image.ID)
             removed.append(image.ID)
         return removed
+
+    def import_(self, path: str, *, reference: str, changes: Sequence[str], message: str) -> str:
+        """A tarball (file, or `-` for stdin, streamed) as a one-layer image; its ID."""
+        from podpy.errors import UsageError
+        from podpy.image.importer import import_tarball
+
+        if "://" in path:
+            raise UsageError(f"{path}: importing from a URL is not supported yet")
+        import os
+
+        from podpy.errors import NotFoundError
+
+        if path != "-" and not os.path.isfile(path):
+            raise NotFoundError(f"stat {path}: no such file or directory")
+        source = "/dev/stdin" if path == "-" else path
+        image = import_tarball(self.engine.runtime.store, source, reference=reference, changes=list(changes),
+                               message=message)
+        return image.id
