@@ -150,3 +150,11 @@ def test_top(podpy_bb: Podpy) -> None:
     custom = podpy_bb("top", "busy", "pid,comm").stdout.splitlines()
     assert custom[0].split() == ["PID", "COMMAND"] and custom[1].split()[0] == "1"
     podpy_bb("rm", "-f", "busy")
+
+
+def test_container_prune(podpy_bb: Podpy) -> None:
+    done = podpy_bb("create", "--name", "done", "busybox", "true").stdout.strip()
+    podpy_bb("run", "-d", "--name", "alive", "busybox", "sleep", "60")
+    assert podpy_bb("container", "prune", "-f").stdout.split() == [done]
+    assert podpy_bb("ps", "-a", "--format", "{{.Names}}").stdout.split() == ["alive"]
+    podpy_bb("rm", "-f", "alive")

@@ -32,7 +32,7 @@ CONTAINER_VERBS: dict[str, Entry] = {
     "mount": (None, "Mount a working container's root filesystem"),
     "pause": (f"{_C}.pause:pause", "Pause all the processes in one or more containers"),
     "port": (None, "List port mappings or a specific mapping for the container"),
-    "prune": (None, "Remove all non running containers"),
+    "prune": (f"{_C}.prune:prune", "Remove all non running containers"),
     "ps": (f"{_C}.ps:ps", "List containers"),
     "rename": (f"{_C}.rename:rename", "Rename an existing container"),
     "restart": (f"{_C}.restart:restart", "Restart one or more containers"),

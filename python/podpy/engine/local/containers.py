@@ -205,6 +205,21 @@ class ContainersEngine:
 
         export_rootfs(self.engine.runtime, name, out)
 
+    def prune(self) -> list[str]:
+        """Remove every container that is not running or paused; their IDs."""
+        from podpy.runtime.container import remove
+        from podpy.runtime.sync import sync
+
+        rt = self.engine.runtime
+        removed = []
+        for ctr in rt.state.list_containers():
+            if not sync(rt, ctr).state.status.is_active():
+                try:
+                    removed.append(remove(rt, ctr.id, force=False))
+                except PodpyError:
+                    continue  # started or removed meanwhile
+        return removed
+
     def exists(self, name: str) -> bool:
         from podpy.errors import NoSuchContainer
 
