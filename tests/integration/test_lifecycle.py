@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from tests.conftest import needs_root
@@ -158,3 +159,23 @@ def test_container_prune(podpy_bb: Podpy) -> None:
     assert podpy_bb("container", "prune", "-f").stdout.split() == [done]
     assert podpy_bb("ps", "-a", "--format", "{{.Names}}").stdout.split() == ["alive"]
     podpy_bb("rm", "-f", "alive")
+
+
+def test_mount_and_umount(podpy_bb: Podpy) -> None:
+    podpy_bb("create", "--name", "m", "busybox", "true")
+    path = podpy_bb("mount", "m").stdout.strip()
+    assert os.path.isfile(os.path.join(path, "bin", "busybox"))
+    assert podpy_bb("mount").stdout.split()[1] == path
+    podpy_bb("umount", "m")
+    assert not os.path.exists(os.path.join(path, "bin", "busybox"))
+    assert podpy_bb("mount").stdout == ""
+    podpy_bb("rm", "m")
+
+
+def test_start_of_a_mounted_container_mounts_once(podpy_bb: Podpy) -> None:
+    podpy_bb("create", "--name", "pre", "busybox", "true")
+    path = podpy_bb("mount", "pre").stdout.strip()
+    podpy_bb("start", "-a", "pre")
+    with open("/proc/self/mountinfo") as f:
+        assert not any(line.split()[4] == path for line in f)
+    podpy_bb("rm", "pre")

@@ -134,7 +134,10 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None) -> str:
     if image is None or image.id != ctr.config.image_id:
         image = rt.store.images.get(ctr.config.image_id)
     gen = generator_from_config(ctr.config)
-    rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "")
+    if ctr.state.rootfs and os.path.ismount(ctr.state.rootfs):
+        rootfs = ctr.state.rootfs  # mounted already (`podpy mount`)
+    else:
+        rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "")
     ctr.state.rootfs = rootfs
     userdata = rt.store_paths.container_userdata(ctr.id)
     files = write_etc_files(userdata, container_id=ctr.id, name=ctr.name, image=ctr.config.image_name,

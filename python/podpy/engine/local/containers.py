@@ -205,6 +205,24 @@ class ContainersEngine:
 
         export_rootfs(self.engine.runtime, name, out)
 
+    def mount(self, names: Sequence[str]) -> list[tuple[str, str]]:
+        """Mount each container's rootfs; with no names, list the mounted ones. (ID, path) pairs."""
+        from podpy.runtime import mounting
+
+        rt = self.engine.runtime
+        if not names:
+            return mounting.mounted(rt)
+        return [(name, mounting.mount(rt, name)) for name in names]
+
+    def unmount(self, names: Sequence[str], *, all_containers: bool = False, force: bool = False
+                ) -> list[ItemReport]:
+        from podpy.runtime import mounting
+
+        rt = self.engine.runtime
+        if all_containers:
+            names = [cid for cid, _ in mounting.mounted(rt)]
+        return self._each(names, False, lambda n: mounting.unmount(rt, n, force=force))
+
     def prune(self) -> list[str]:
         """Remove every container that is not running or paused; their IDs."""
         from podpy.runtime.container import remove
