@@ -179,3 +179,29 @@ def test_start_of_a_mounted_container_mounts_once(podpy_bb: Podpy) -> None:
     with open("/proc/self/mountinfo") as f:
         assert not any(line.split()[4] == path for line in f)
     podpy_bb("rm", "pre")
+
+
+def test_bind_mounts_and_tmpfs(podpy_bb: Podpy, tmp_path: object) -> None:
+    host = os.path.join(str(tmp_path), "shared")
+    os.makedirs(host)
+    with open(os.path.join(host, "in"), "w") as f:
+        f.write("from host\n")
+    out = podpy_bb("run", "--rm", "-v", f"{host}:/data", "--tmpfs", "/scratch", "busybox", "sh", "-c",
+                   "cat /data/in; echo from container > /data/out; touch /scratch/x; mount | grep -c ' /scratch '")
+    assert out.stdout.split("\n")[:2] == ["from host", "1"]
+    with open(os.path.join(host, "out")) as f:
+        assert f.read() == "from container\n"
+    ro = podpy_bb("run", "--rm", "-v", f"{host}:/data:ro", "busybox", "touch", "/data/nope", check=False)
+    assert ro.returncode != 0 and not os.path.exists(os.path.join(host, "nope"))
+    podpy_bb("create", "--name", "withmount", "-v", f"{host}:/data:ro,z", "busybox", "cat", "/data/in")
+    mounts = podpy_bb.json("inspect", "withmount")
+    assert isinstance(mounts, list)
+    assert mounts[0]["Mounts"][0]["Destination"] == "/data" and mounts[0]["Mounts"][0]["RW"] is False
+    assert podpy_bb("start", "-a", "withmount").stdout == "from host\n"  # the mount survives into start
+    assert podpy_bb("ps", "-a", "--format", "{{.Mounts}}").stdout.strip() == "[/data]"
+    podpy_bb("rm", "withmount")
+    missing = podpy_bb("run", "--rm", "-v", "/no/such/dir:/x", "busybox", "true", check=False)
+    assert missing.returncode == 125 and missing.stderr.startswith("Error: statfs /no/such/dir")
+    named = podpy_bb("run", "--rm", "-v", "myvol:/x", "busybox", "true", check=False)
+    assert named.returncode == 125 and "not supported yet" in named.stderr
+    assert podpy_bb("ps", "-a", "-q").stdout == ""

@@ -34,6 +34,8 @@ class RunOptions:
     labels: dict[str, str] = field(default_factory=dict)
     network: str = "private"
     read_only: bool = False
+    volumes: list[str] = field(default_factory=list)
+    tmpfs: list[str] = field(default_factory=list)
     tty: bool = False
     interactive: bool = False
 

@@ -23,6 +23,7 @@ from podpy.runtime.oci import OciRuntime
 from podpy.runtime.runtime import Runtime
 from podpy.runtime.sync import alive, sync
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
+from podpy.specgen.mounts import UserMount
 from podpy.specgen.oci import ImageDefaults, Rlimit, build_oci_spec
 from podpy.specgen.user import resolve_user
 from podpy.state.records import Container, ContainerConfig, ContainerState
@@ -74,6 +75,7 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str) -> Co
         auto_remove=gen.basic.auto_remove, log_driver=rt.opts.log_driver,
         log_path=os.path.join(userdata, "ctr.log"), stop_signal=gen.basic.stop_signal,
         stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv), read_only=gen.storage.read_only,
+        mounts=[m.to_oci() for m in gen.storage.mounts],
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     if gen.basic.name:
@@ -122,7 +124,9 @@ def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
                         entrypoint=list(cfg.entrypoint), env=env, workdir=cfg.workdir, user=cfg.user,
                         hostname=cfg.hostname, labels=dict(cfg.labels), annotations=dict(cfg.annotations),
                         auto_remove=cfg.auto_remove, stop_signal=cfg.stop_signal, stop_timeout=cfg.stop_timeout),
-        storage=StorageSpec(read_only=cfg.read_only),
+        storage=StorageSpec(read_only=cfg.read_only,
+                            mounts=[UserMount(str(m["destination"]), str(m["type"]), str(m["source"]),
+                                              [str(o) for o in m["options"]]) for m in cfg.mounts]),
         network=NetworkSpec(mode=cfg.network_mode),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from podpy.define.names import validate_name
 from podpy.errors import UsageError
+from podpy.specgen.mounts import UserMount
 from podpy.util.record import field, record
 
 NETWORK_MODES = ("none", "host", "private")
@@ -31,6 +32,7 @@ class BasicSpec:
 @record(frozen=False)
 class StorageSpec:
     read_only: bool = False
+    mounts: list[UserMount] = field(default_factory=list)
 
 
 @record(frozen=False)

@@ -100,6 +100,12 @@ def default_mounts(files: HostFiles, *, read_only: bool) -> list[dict[str, Any]]
     ]
 
 
+def _with_user_mounts(defaults: list[dict[str, Any]], gen: SpecGenerator) -> list[dict[str, Any]]:
+    """The user's mounts win over a default at the same destination."""
+    taken = {m.destination for m in gen.storage.mounts}
+    return [m for m in defaults if m["destination"] not in taken] + [m.to_oci() for m in gen.storage.mounts]
+
+
 def build_oci_spec(gen: SpecGenerator, image: ImageDefaults, *, rootfs: str, user: ResolvedUser,
                    hostname: str, files: HostFiles, rlimits: list[Rlimit], cgroups_path: str,
                    annotations: dict[str, str]) -> dict[str, Any]:
@@ -123,7 +129,7 @@ def build_oci_spec(gen: SpecGenerator, image: ImageDefaults, *, rootfs: str, use
         "process": process,
         "root": {"path": rootfs, "readonly": gen.storage.read_only},
         "hostname": hostname,
-        "mounts": default_mounts(files, read_only=gen.storage.read_only),
+        "mounts": _with_user_mounts(default_mounts(files, read_only=gen.storage.read_only), gen),
         "annotations": annotations,
         "linux": {
             "resources": {"devices": [{"allow": False, "access": "rwm"}]},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from podpy.define.states import ContainerStatus
 from podpy.util.record import asdict, field, fields, record
@@ -35,6 +36,7 @@ class ContainerConfig:
     rootfs_from_image: bool = True
     create_command: list[str] = field(default_factory=list)
     read_only: bool = False
+    mounts: list[dict[str, Any]] = field(default_factory=list)  # bind and tmpfs mounts, OCI-shaped
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

@@ -25,6 +25,9 @@ _OPTIONS = (
     click.option("-l", "--label", multiple=True, help="Set metadata on container"),
     click.option("--network", "--net", "network", default="", help="Connect a container to a network"),
     click.option("--read-only", is_flag=True, help="Make containers root filesystem read-only"),
+    click.option("-v", "--volume", "volumes", multiple=True,
+                 help="Bind mount a volume into the container (HOST-DIR:CONTAINER-DIR[:OPTIONS])"),
+    click.option("--tmpfs", multiple=True, help="Mount a temporary filesystem (tmpfs) into a container"),
     click.option("-t", "--tty", is_flag=True, help="Allocate a pseudo-TTY for container"),
     click.option("-i", "--interactive", is_flag=True, help="Keep STDIN open even if not attached"),
     click.option("--rm", "remove", is_flag=True, help="Remove container (and pod if created) after exit"),
@@ -50,7 +53,8 @@ def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: 
         image=image, command=list(command), name=flags["name"], detach=detach, remove=flags["remove"],
         entrypoint=entry, env=parse_key_values(flags["env"], "environment variable"), workdir=flags["workdir"],
         user=flags["user"], hostname=flags["hostname"], labels=parse_key_values(flags["label"], "label"),
-        network=flags["network"] or "private", read_only=flags["read_only"], tty=flags["tty"],
+        network=flags["network"] or "private", read_only=flags["read_only"], volumes=list(flags["volumes"]),
+        tmpfs=list(flags["tmpfs"]), tty=flags["tty"],
         interactive=flags["interactive"])
 
 

@@ -22,6 +22,7 @@ from podpy.engine.entities import (
 )
 from podpy.errors import NoSuchImage, PodpyError
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
+from podpy.specgen.mounts import parse_tmpfs, parse_volume
 from podpy.util import log
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
                         env=dict(opts.env), workdir=opts.workdir, user=opts.user, hostname=opts.hostname,
                         labels=dict(opts.labels), terminal=False, stdin=False,
                         auto_remove=opts.remove),
-        storage=StorageSpec(read_only=opts.read_only),
+        storage=StorageSpec(read_only=opts.read_only,
+                            mounts=[*map(parse_volume, opts.volumes), *map(parse_tmpfs, opts.tmpfs)]),
         network=NetworkSpec(mode=opts.network),
     )
 

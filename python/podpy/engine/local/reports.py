@@ -43,6 +43,7 @@ def list_container(ctr: Container) -> ListContainer:
         ExitedAt=int(parse_rfc3339(state.finished_at)) if state.finished_at else -62135596800,
         StartedAt=int(parse_rfc3339(state.started_at)) if state.started_at else -62135596800,
         Pid=state.pid, Labels=dict(ctr.config.labels), AutoRemove=ctr.config.auto_remove,
+        Mounts=[str(m["destination"]) for m in ctr.config.mounts],
         Networks=[] if ctr.config.network_mode in ("none", "host", "private") else [ctr.config.network_mode],
     )
 
@@ -103,7 +104,11 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
             "Data": {"LowerDir": lower, "MergedDir": os.path.join(layer_dir, "merged"),
                      "UpperDir": os.path.join(layer_dir, "diff"), "WorkDir": os.path.join(layer_dir, "work")},
         },
-        "Mounts": [],
+        "Mounts": [{"Type": m["type"], "Source": m["source"], "Destination": m["destination"], "Driver": "",
+                    "Mode": "", "Options": [o for o in m["options"] if o not in ("ro", "rw")],
+                    "RW": "ro" not in m["options"], "Propagation": next(
+                        (o for o in m["options"] if o.endswith(("shared", "slave", "private"))), "")}
+                   for m in cfg.mounts],
         "Dependencies": [],
         "NetworkSettings": {"EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0,
                             "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
