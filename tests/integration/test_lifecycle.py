@@ -205,3 +205,27 @@ def test_bind_mounts_and_tmpfs(podpy_bb: Podpy, tmp_path: object) -> None:
     named = podpy_bb("run", "--rm", "-v", "myvol:/x", "busybox", "true", check=False)
     assert named.returncode == 125 and "not supported yet" in named.stderr
     assert podpy_bb("ps", "-a", "-q").stdout == ""
+
+
+def test_replace_cidfile_env_and_label_files(podpy_bb: Podpy, tmp_path: object) -> None:
+    base = str(tmp_path)
+    env_file = os.path.join(base, "env")
+    with open(env_file, "w") as f:
+        f.write("# comment\nFROM_FILE=yes\n\nSECOND=2\n")
+    label_file = os.path.join(base, "labels")
+    with open(label_file, "w") as f:
+        f.write("team=core\n")
+    cidfile = os.path.join(base, "cid")
+    cid = podpy_bb("create", "--name", "r", "--cidfile", cidfile, "--env-file", env_file, "--label-file",
+                   label_file, "busybox", "sh", "-c", "echo $FROM_FILE$SECOND").stdout.strip()
+    with open(cidfile) as f:
+        assert f.read() == cid
+    again = podpy_bb("create", "--cidfile", cidfile, "busybox", "true", check=False)
+    assert again.returncode == 125 and "container id file exists" in again.stderr
+    assert podpy_bb("start", "-a", "r").stdout == "yes2\n"
+    assert podpy_bb("inspect", "--format", '{{index .Config.Labels "team"}}', "r").stdout == "core\n"
+    clash = podpy_bb("create", "--name", "r", "busybox", "true", check=False)
+    assert clash.returncode == 125
+    new_id = podpy_bb("create", "--replace", "--name", "r", "busybox", "true").stdout.strip()
+    assert new_id != cid and podpy_bb("ps", "-a", "--format", "{{.ID}}", "--no-trunc").stdout.split() == [new_id]
+    podpy_bb("rm", "r")

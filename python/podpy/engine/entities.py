@@ -36,6 +36,8 @@ class RunOptions:
     read_only: bool = False
     volumes: list[str] = field(default_factory=list)
     tmpfs: list[str] = field(default_factory=list)
+    replace: bool = False
+    cidfile: str = ""
     tty: bool = False
     interactive: bool = False
 

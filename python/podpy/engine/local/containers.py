@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -83,11 +84,7 @@ class ContainersEngine:
         rt = self.engine.runtime
         if opts.tty or opts.interactive:
             log.warning("-t/-i are not supported yet: running without a terminal and without stdin")
-        gen = spec_from_run_options(opts)
-        gen.validate()
-        image = resolve_image(rt, opts.image)
-        image_name = image.names[0] if image.names else image.id
-        ctr = ops.create(rt, gen, image, image_name)
+        ctr, image = self._create(opts)
         try:
             handle = ops.start(rt, ctr, attach=not opts.detach, image=image)
         except BaseException:
@@ -99,13 +96,31 @@ class ContainersEngine:
         return RunReport(ctr.id, _attached_until_exit(rt, handle, ctr, remove=opts.remove))
 
     def create(self, opts: RunOptions) -> str:
+        return self._create(opts)[0].id
+
+    def _create(self, opts: RunOptions) -> tuple[Container, Image]:
+        """create and run share this: --cidfile, --replace, then the container record."""
+        from podpy.errors import NoSuchContainer, UsageError
         from podpy.runtime import container as ops
 
         rt = self.engine.runtime
         gen = spec_from_run_options(opts)
         gen.validate()
+        if opts.cidfile and os.path.exists(opts.cidfile):
+            raise UsageError(f"container id file exists. Ensure another container is not using it or delete "
+                             f"{opts.cidfile}")
         image = resolve_image(rt, opts.image)
-        return ops.create(rt, gen, image, image.names[0] if image.names else image.id).id
+        if opts.replace and opts.name:
+            try:
+                ops.remove(rt, opts.name, force=True)
+            except NoSuchContainer:
+                pass
+        ctr = ops.create(rt, gen, image, image.names[0] if image.names else image.id)
+        if opts.cidfile:
+            from podpy.util.atomic import atomic_write_text
+
+            atomic_write_text(opts.cidfile, ctr.id, fsync=False)
+        return ctr, image
 
     def start(self, names: Sequence[str], *, attach: bool) -> list[ItemReport]:
         from podpy.runtime import container as ops
