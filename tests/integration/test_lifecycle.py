@@ -229,3 +229,13 @@ def test_replace_cidfile_env_and_label_files(podpy_bb: Podpy, tmp_path: object) 
     new_id = podpy_bb("create", "--replace", "--name", "r", "busybox", "true").stdout.strip()
     assert new_id != cid and podpy_bb("ps", "-a", "--format", "{{.ID}}", "--no-trunc").stdout.split() == [new_id]
     podpy_bb("rm", "r")
+
+
+def test_wait_after_rm_returns_the_real_exit_code(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "-d", "--rm", "--name", "brief", "busybox", "sh", "-c", "sleep 0.5; exit 9")
+    assert podpy_bb("wait", "brief").stdout.strip() == "9"
+    for _ in range(100):
+        if podpy_bb("ps", "-a", "-q").stdout == "":
+            break
+        time.sleep(0.05)
+    assert podpy_bb("wait", "brief").stdout.strip() == "9"  # removed by its exit command: the code is kept

@@ -91,3 +91,11 @@ def test_rename(state: State) -> None:
     with pytest.raises(NameInUse):
         state.rename_container("a" * 64, "two")
     state.add_container(_config("c" * 64, "one"), ContainerState())  # the old name is free
+
+
+def test_exit_codes_of_removed_containers(state: State) -> None:
+    assert state.removed_exit_code("gone") is None
+    state.record_exit_code("d" * 64, "gone", 7)
+    assert state.removed_exit_code("gone") == 7
+    assert state.removed_exit_code("d" * 64) == 7
+    assert state.removed_exit_code("ddd") == 7

@@ -235,6 +235,8 @@ def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = 
                                        ContainerStatus.STOPPED)
     if delete_runtime_state and had_process and ctr.state.boot_id == rt.boot_id:
         OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).delete(ctr.id)
+    if ctr.state.status.is_finished():
+        rt.state.record_exit_code(ctr.id, ctr.name, ctr.state.exit_code)
     rt.store.rootfs.delete(ctr.id)
     remove_tree(rt.run_paths.container_dir(ctr.id))
     for path in (rt.run_paths.exit_file(ctr.id), rt.run_paths.lock_file(ctr.id)):

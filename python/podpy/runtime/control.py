@@ -7,7 +7,7 @@ import signal
 import time
 
 from podpy.define.states import ContainerStatus
-from podpy.errors import InvalidStateError
+from podpy.errors import InvalidStateError, NoSuchContainer
 from podpy.runtime.container import locked, release_resources
 from podpy.runtime.oci import OciRuntime
 from podpy.runtime.runtime import Runtime
@@ -30,6 +30,9 @@ def _wait_exited(rt: Runtime, ctr: Container, timeout: float | None) -> Containe
     while True:
         current = rt.state.get_container(ctr.id)
         if current is None:
+            code = rt.state.removed_exit_code(ctr.id)
+            if code is not None:
+                ctr.state.exit_code = code
             return ctr
         ctr = sync(rt, current)
         if not ctr.state.status.is_active():
@@ -70,13 +73,20 @@ def kill(rt: Runtime, name_or_id: str, sig: int) -> Container:
 
 
 def wait(rt: Runtime, name_or_id: str) -> int:
-    """Block until the container has exited; its exit code."""
-    ctr = rt.state.lookup_container(name_or_id)
+    """Block until the container has exited; its exit code (also of one `--rm` removed already)."""
+    try:
+        ctr = rt.state.lookup_container(name_or_id)
+    except NoSuchContainer:
+        code = rt.state.removed_exit_code(name_or_id)
+        if code is None:
+            raise
+        return code
     while ctr.state.status in (ContainerStatus.CONFIGURED, ContainerStatus.CREATED):
         time.sleep(_POLL_S * 5)
         current = rt.state.get_container(ctr.id)
         if current is None:
-            return ctr.state.exit_code
+            code = rt.state.removed_exit_code(ctr.id)
+            return ctr.state.exit_code if code is None else code
         ctr = current
     return _wait_exited(rt, ctr, None).state.exit_code
 

@@ -24,6 +24,12 @@ class State(Protocol):
     def rename_container(self, container_id: str, new_name: str) -> None:
         """NameInUse if ``new_name`` is taken; NoSuchContainer if the container is gone."""
 
+    def record_exit_code(self, container_id: str, name: str, exit_code: int) -> None:
+        """Keep a removed container's exit code for a while (`run --rm -d` then `wait`)."""
+
+    def removed_exit_code(self, name_or_id: str) -> int | None:
+        """The exit code recorded for a removed container, by name, ID or ID prefix."""
+
     def remove_container(self, container_id: str) -> bool:
         """True if it existed."""
 

@@ -13,6 +13,7 @@ from podpy.util.record import replace
 class MemoryState:
     def __init__(self) -> None:
         self._containers: dict[str, Container] = {}
+        self._exit_codes: dict[str, tuple[str, int]] = {}
 
     def add_container(self, config: ContainerConfig, state: ContainerState) -> None:
         for c in self._containers.values():
@@ -52,6 +53,15 @@ class MemoryState:
             raise NameInUse(f'the container name "{new_name}" is already in use by another container or pod: '
                             "that name is already in use")
         found.config = replace(found.config, name=new_name)
+
+    def record_exit_code(self, container_id: str, name: str, exit_code: int) -> None:
+        self._exit_codes[container_id] = (name, exit_code)
+
+    def removed_exit_code(self, name_or_id: str) -> int | None:
+        for cid, (name, code) in reversed(self._exit_codes.items()):
+            if name_or_id in (cid, name) or (name_or_id and cid.startswith(name_or_id)):
+                return code
+        return None
 
     def remove_container(self, container_id: str) -> bool:
         return self._containers.pop(container_id, None) is not None

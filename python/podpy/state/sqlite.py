@@ -38,7 +38,18 @@ MIGRATIONS = (
     );
     CREATE INDEX containers_status ON containers(status)
     """,
+    """
+    CREATE TABLE exit_codes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        exit_code INTEGER NOT NULL,
+        recorded REAL NOT NULL
+    );
+    CREATE INDEX exit_codes_name ON exit_codes(name)
+    """,
 )
+
+EXIT_CODE_RETENTION_S = 300.0
 
 _STATE_COLUMNS = "status, pid, monitor_pid, exit_code, started_at, finished_at, oom_killed, rootfs, boot_id"
 
@@ -121,6 +132,21 @@ class SqliteState:
         except sqlite3.IntegrityError as e:
             raise NameInUse(f'the container name "{new_name}" is already in use by another container or pod: '
                             "that name is already in use") from e
+
+    def record_exit_code(self, container_id: str, name: str, exit_code: int) -> None:
+        import time
+
+        now = time.time()
+        with self.db.write() as conn:
+            conn.execute("DELETE FROM exit_codes WHERE recorded < ?", (now - EXIT_CODE_RETENTION_S,))
+            conn.execute("INSERT OR REPLACE INTO exit_codes(id, name, exit_code, recorded) VALUES(?, ?, ?, ?)",
+                         (container_id, name, exit_code, now))
+
+    def removed_exit_code(self, name_or_id: str) -> int | None:
+        row = self.db.conn.execute(
+            "SELECT exit_code FROM exit_codes WHERE id=? OR name=? OR (id >= ? AND id < ?) "
+            "ORDER BY recorded DESC LIMIT 1", (name_or_id, name_or_id, name_or_id, name_or_id + "g")).fetchone()
+        return None if row is None else int(row[0])
 
     def remove_container(self, container_id: str) -> bool:
         with self.db.write() as conn:
