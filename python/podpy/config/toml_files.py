@@ -7,12 +7,12 @@ value's type so that only typed values reach the config dataclasses.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 
+from podpy.config.toml_simple import parse_simple
 from podpy.errors import ConfigError
 
-_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+_POSITION = r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$"
 _TYPE_NAMES: dict[type, str] = {str: "a string", bool: "a boolean", int: "an integer", float: "a float",
                                 list: "an array", dict: "a table"}
 
@@ -115,7 +115,9 @@ class TomlTable:
 
 def _decode_error(path: str, exc: Exception) -> ConfigError:
     text = str(exc)
-    match = _POSITION.match(text)
+    import re
+
+    match = re.match(_POSITION, text)
     if match:
         msg = match["msg"]
         return ConfigError(f"reading {path}: line {match['line']}: {msg[:1].lower()}{msg[1:]} "
@@ -135,8 +137,6 @@ def _without_comment_lines(text: str) -> str:
 
 def read_toml(path: str, *, required: bool = False) -> TomlTable | None:
     """Parse one file; a missing optional file is None, any other failure a ConfigError naming it."""
-    import tomllib
-
     try:
         with open(path, "rb") as f:
             raw = f.read()
@@ -147,11 +147,17 @@ def read_toml(path: str, *, required: bool = False) -> TomlTable | None:
     except OSError as exc:
         raise ConfigError(f"reading {path}: {(exc.strerror or str(exc)).lower()}") from None
     try:
-        data = tomllib.loads(_without_comment_lines(raw.decode()))
+        text = _without_comment_lines(raw.decode())
     except UnicodeDecodeError as exc:
         raise ConfigError(f"reading {path}: not valid UTF-8 at byte {exc.start}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise _decode_error(path, exc) from None
+    data = parse_simple(text)
+    if data is None:
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise _decode_error(path, exc) from None
     return TomlTable(data, path)
 
 

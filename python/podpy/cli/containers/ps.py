@@ -2,61 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
 
 from podpy.cli.state import cli_state
-
-DEFAULT_FORMAT = ("table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t"
-                  "{{.Ports}}\t{{.Names}}")
-HEADERS = {"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "CreatedAt": "CREATED", "Created": "CREATED"}
-
-
-class PsRow:
-    """What `--format` templates see: Podman's ps reporter, with its methods as attributes."""
-
-    def __init__(self, data: Any, no_trunc: bool) -> None:
-        self._data = data
-        self._no_trunc = no_trunc
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._data, name)
-
-    @property
-    def ID(self) -> str:  # noqa: N802 - template field names are Podman's
-        return str(self._data.ID if self._no_trunc else self._data.ID[:12])
-
-    @property
-    def Names(self) -> str:  # noqa: N802
-        return str(self._data.Names[0]) if self._data.Names else ""
-
-    @property
-    def Command(self) -> str:  # noqa: N802
-        command = " ".join(self._data.Command)
-        if not self._no_trunc and len(command) > 17:
-            return command[:17] + "..."
-        return command
-
-    @property
-    def CreatedHuman(self) -> str:  # noqa: N802
-        return str(self._data.CreatedAt)
-
-    @property
-    def Created(self) -> str:  # noqa: N802
-        return str(self._data.CreatedAt)
-
-    @property
-    def Ports(self) -> str:  # noqa: N802
-        return ""
-
-    @property
-    def Labels(self) -> str:  # noqa: N802
-        return ",".join(f"{k}={v}" for k, v in sorted(self._data.Labels.items()))
-
-    def Label(self, name: str) -> str:  # noqa: N802
-        return str(self._data.Labels.get(name, ""))
 
 
 @click.command("ps", help="List containers", context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,21 +19,7 @@ class PsRow:
 @click.option("--noheading", is_flag=True, help="Do not print headers")
 @click.option("--format", "fmt", default=None, help="Pretty-print containers to JSON or using a Go template")
 @click.option("-f", "--filter", "filters", multiple=True, help="Filter output based on conditions given")
-def ps(show_all: bool, latest: bool, last: int, quiet: bool, no_trunc: bool, noheading: bool,
-       fmt: str | None, filters: tuple[str, ...]) -> int:
-    from podpy.cli.common import parse_filters
-    from podpy.cli.render import is_json, render
-    from podpy.engine.entities import PsOptions
+def ps(**flags: Any) -> int:
+    from podpy.cli.containers.ps_body import ps as body
 
-    rows = cli_state().engine.containers.list_containers(
-        PsOptions(all=show_all, latest=latest, last=last, filters=parse_filters(filters)))
-    if quiet and not fmt:
-        for row in rows:
-            sys.stdout.write((row.ID if no_trunc else row.ID[:12]) + "\n")
-        return 0
-    if fmt is not None and is_json(fmt):
-        render(rows, fmt, default_format=DEFAULT_FORMAT, out=sys.stdout, json_indent=2, json_escape_html=True)
-        return 0
-    render([PsRow(r, no_trunc) for r in rows], fmt, default_format=DEFAULT_FORMAT, headers=HEADERS,
-           out=sys.stdout, noheading=noheading)
-    return 0
+    return body(cli_state(), **flags)

@@ -10,7 +10,7 @@ import click
 def completion(shell: str) -> int:
     from click.shell_completion import get_completion_class
 
-    from podpy.cli.main import cli
+    from podpy.cli.root import cli
 
     completer = get_completion_class(shell)
     assert completer is not None

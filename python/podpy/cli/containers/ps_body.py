@@ -1,0 +1,78 @@
+"""podpy ps without click: what the command does once its flags are parsed (see podpy.cli.fastpath)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from podpy.cli.state import CliState
+
+DEFAULT_FORMAT = ("table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t"
+                  "{{.Ports}}\t{{.Names}}")
+HEADERS = {"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "CreatedAt": "CREATED", "Created": "CREATED"}
+
+
+class PsRow:
+    """What `--format` templates see: Podman's ps reporter, with its methods as attributes."""
+
+    def __init__(self, data: Any, no_trunc: bool) -> None:
+        self._data = data
+        self._no_trunc = no_trunc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._data, name)
+
+    @property
+    def ID(self) -> str:  # noqa: N802 - template field names are Podman's
+        return str(self._data.ID if self._no_trunc else self._data.ID[:12])
+
+    @property
+    def Names(self) -> str:  # noqa: N802
+        return str(self._data.Names[0]) if self._data.Names else ""
+
+    @property
+    def Command(self) -> str:  # noqa: N802
+        command = " ".join(self._data.Command)
+        if not self._no_trunc and len(command) > 17:
+            return command[:17] + "..."
+        return command
+
+    @property
+    def CreatedHuman(self) -> str:  # noqa: N802
+        return str(self._data.CreatedAt)
+
+    @property
+    def Created(self) -> str:  # noqa: N802
+        return str(self._data.CreatedAt)
+
+    @property
+    def Ports(self) -> str:  # noqa: N802
+        return ""
+
+    @property
+    def Labels(self) -> str:  # noqa: N802
+        return ",".join(f"{k}={v}" for k, v in sorted(self._data.Labels.items()))
+
+    def Label(self, name: str) -> str:  # noqa: N802
+        return str(self._data.Labels.get(name, ""))
+
+
+def ps(state: CliState, *, show_all: bool, latest: bool, last: int, quiet: bool, no_trunc: bool, noheading: bool,
+       fmt: str | None, filters: tuple[str, ...]) -> int:
+    from podpy.cli.common import parse_filters
+    from podpy.cli.render import is_json, render
+    from podpy.engine.entities import PsOptions
+
+    rows = state.engine.containers.list_containers(
+        PsOptions(all=show_all, latest=latest, last=last, filters=parse_filters(filters)))
+    if quiet and not fmt:
+        for row in rows:
+            sys.stdout.write((row.ID if no_trunc else row.ID[:12]) + "\n")
+        return 0
+    if fmt is not None and is_json(fmt):
+        render(rows, fmt, default_format=DEFAULT_FORMAT, out=sys.stdout, json_indent=2, json_escape_html=True)
+        return 0
+    render([PsRow(r, no_trunc) for r in rows], fmt, default_format=DEFAULT_FORMAT, headers=HEADERS,
+           out=sys.stdout, noheading=noheading)
+    return 0
