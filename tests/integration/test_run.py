@@ -76,6 +76,21 @@ def test_detached_rm_is_removed_by_the_exit_command(podpy_bb: Podpy) -> None:
     assert podpy_bb("ps", "-a", "-q").stdout == ""
 
 
+def _mount_options(cid: str) -> list[str]:
+    with open("/proc/self/mountinfo") as f:
+        return [line.split(" - ")[1] for line in f if f"/{cid}/merged " in line]
+
+
+def test_rm_containers_mount_volatile(podpy_bb: Podpy) -> None:
+    """--rm containers skip the upper filesystem's sync at unmount (Podman does the same)."""
+    throwaway = podpy_bb("run", "-d", "--rm", "busybox", "sleep", "60").stdout.strip()
+    kept = podpy_bb("run", "-d", "busybox", "sleep", "60").stdout.strip()
+    assert any("volatile" in opts for opts in _mount_options(throwaway))
+    assert _mount_options(kept) and not any("volatile" in opts for opts in _mount_options(kept))
+    podpy_bb("rm", "-f", throwaway, kept)
+    assert podpy_bb("run", "--rm", "busybox", "sh", "-c", "echo x > /f; cat /f").stdout == "x\n"
+
+
 def test_twenty_concurrent_runs(podpy_bb: Podpy) -> None:
     def one(i: int) -> int:
         return podpy_bb("run", "--rm", "busybox", "sh", "-c", f"exit {i % 5}", check=False, timeout=300).returncode

@@ -141,7 +141,7 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None) -> str:
     if ctr.state.rootfs and os.path.ismount(ctr.state.rootfs):
         rootfs = ctr.state.rootfs  # mounted already (`podpy mount`)
     else:
-        rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "")
+        rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "", volatile=ctr.config.auto_remove)
     ctr.state.rootfs = rootfs
     userdata = rt.store_paths.container_userdata(ctr.id)
     files = write_etc_files(userdata, container_id=ctr.id, name=ctr.name, image=ctr.config.image_name,

@@ -42,13 +42,26 @@ class RootfsStore:
             os.makedirs(os.path.join(base, sub), mode=0o755, exist_ok=True)
         os.makedirs(self.paths.container_userdata(container_id), mode=0o700, exist_ok=True)
 
-    def mount(self, container_id: str, top_layer: str) -> str:
+    def mount(self, container_id: str, top_layer: str, *, volatile: bool = False) -> str:
+        """Mount the container's root filesystem; returns the mount point.
+
+        ``volatile`` (for containers removed when they exit, as Podman does for --rm) skips the
+        sync of the whole upper filesystem that unmounting an overlay otherwise does: 0.1 ms instead
+        of 15 ms and more on a busy disk. The kernel leaves a marker in the work directory that
+        refuses the next volatile mount; a throw-away layer has nothing to protect, so it goes.
+        """
         base = self._dir(container_id)
         merged = os.path.join(base, "merged")
         upper, work = os.path.join(base, "diff"), os.path.join(base, "work")
+        options = ""
+        if volatile:
+            options = "volatile"
+            marker = os.path.join(work, "work", "incompat")
+            if os.path.lexists(marker):
+                remove_tree(marker)
         try:
             if top_layer:
-                _native.mount_overlay(self.layers.lower_dirs(top_layer), upper, work, merged, "")
+                _native.mount_overlay(self.layers.lower_dirs(top_layer), upper, work, merged, options)
             else:
                 _native.mount(upper, merged, "none", _MS_BIND, None)
         except OSError as e:
