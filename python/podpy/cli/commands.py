@@ -14,7 +14,7 @@ _I = "podpy.cli.images"
 _S = "podpy.cli.system"
 
 CONTAINER_VERBS: dict[str, Entry] = {
-    "attach": (None, "Attach to a running container"),
+    "attach": (f"{_C}.attach:attach", "Attach to a running container"),
     "cleanup": (f"{_C}.cleanup:cleanup", "Clean up network and mountpoints of one or more containers"),
     "commit": (None, "Create new image based on the changed container"),
     "cp": (None, "Copy files/folders between a container and the local filesystem"),

@@ -63,6 +63,7 @@ class EngineSection:
     events_logger: str = "file"
     tmp_dir: str = ""  # "": EngineConfig.tmp_dir puts it under the runroot
     image_default_transport: str = "docker://"
+    detach_keys: str = "ctrl-p,ctrl-q"
 
     def runtime_paths(self, name: str) -> tuple[str, ...]:
         return self.runtimes.get(name, ())
@@ -94,7 +95,7 @@ _CONTAINERS_KEYS: dict[str, Getter] = {
 }
 _ENGINE_KEYS: dict[str, Getter] = {
     "runtime": TomlTable.get_str, "cgroup_manager": TomlTable.get_str, "events_logger": TomlTable.get_str,
-    "tmp_dir": TomlTable.get_str, "image_default_transport": TomlTable.get_str,
+    "tmp_dir": TomlTable.get_str, "image_default_transport": TomlTable.get_str, "detach_keys": TomlTable.get_str,
 }
 _NETWORK_KEYS: dict[str, Getter] = {
     "default_network": TomlTable.get_str, "network_backend": TomlTable.get_str,

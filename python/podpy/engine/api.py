@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, BinaryIO, Protocol
 
 from podpy.engine.entities import (
+    AttachOptions,
     ExecOptions,
     HistoryEntry,
     ImageSummary,
@@ -31,7 +32,10 @@ class Containers(Protocol):
 
     def create(self, opts: RunOptions) -> str: ...
 
-    def start(self, names: Sequence[str], *, attach: bool) -> list[ItemReport]: ...
+    def start(self, names: Sequence[str], *, attach: bool, attach_opts: AttachOptions | None = None
+              ) -> list[ItemReport]: ...
+
+    def attach(self, name: str, opts: AttachOptions) -> int: ...
 
     def stop(self, names: Sequence[str], opts: StopOptions) -> list[ItemReport]: ...
 

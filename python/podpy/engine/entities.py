@@ -40,6 +40,17 @@ class RunOptions:
     cidfile: str = ""
     tty: bool = False
     interactive: bool = False
+    detach_keys: str | None = None  # None: containers.conf's engine.detach_keys
+    sig_proxy: bool = True
+
+
+@record
+class AttachOptions:
+    """How a CLI attaches to a container's streams (`attach`, `start -a`)."""
+
+    no_stdin: bool = False
+    detach_keys: str | None = None  # None: containers.conf's engine.detach_keys
+    sig_proxy: bool = True
 
 
 @record
@@ -187,6 +198,7 @@ class ExecOptions:
     interactive: bool = False
     tty: bool = False
     privileged: bool = False
+    detach_keys: str | None = None  # None: containers.conf's engine.detach_keys
 
 
 @record

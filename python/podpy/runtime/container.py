@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from podpy.define.names import random_name
 from podpy.define.states import ContainerStatus
 from podpy.errors import InvalidStateError, NameInUse, PodpyError
-from podpy.runtime.monitor import ExitInfo, MonitorConfig, MonitorHandle, read_exit_file, spawn_monitor
+from podpy.runtime.monitor import ATTACH_SOCKET, ExitInfo, MonitorConfig, MonitorHandle, read_exit_file, spawn_monitor
 from podpy.runtime.oci import OciRuntime
 from podpy.runtime.runtime import Runtime
 from podpy.runtime.sync import alive, sync
@@ -75,7 +75,7 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str) -> Co
         auto_remove=gen.basic.auto_remove, log_driver=rt.opts.log_driver,
         log_path=os.path.join(userdata, "ctr.log"), stop_signal=gen.basic.stop_signal,
         stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv), read_only=gen.storage.read_only,
-        mounts=[m.to_oci() for m in gen.storage.mounts],
+        mounts=[m.to_oci() for m in gen.storage.mounts], tty=gen.basic.terminal, stdin=gen.basic.stdin,
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     if gen.basic.name:
@@ -123,7 +123,8 @@ def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
         basic=BasicSpec(name=cfg.name, image=cfg.image_name, command=list(cfg.command),
                         entrypoint=list(cfg.entrypoint), env=env, workdir=cfg.workdir, user=cfg.user,
                         hostname=cfg.hostname, labels=dict(cfg.labels), annotations=dict(cfg.annotations),
-                        auto_remove=cfg.auto_remove, stop_signal=cfg.stop_signal, stop_timeout=cfg.stop_timeout),
+                        auto_remove=cfg.auto_remove, stop_signal=cfg.stop_signal, stop_timeout=cfg.stop_timeout,
+                        terminal=cfg.tty, stdin=cfg.stdin),
         storage=StorageSpec(read_only=cfg.read_only,
                             mounts=[UserMount(str(m["destination"]), str(m["type"]), str(m["source"]),
                                               [str(o) for o in m["options"]]) for m in cfg.mounts]),
@@ -131,7 +132,7 @@ def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
     )
 
 
-def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None) -> str:
+def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_size: tuple[int, int] | None) -> str:
     """Mount the rootfs and write config.json; returns the bundle directory."""
     from podpy.runtime.etcfiles import write_etc_files
 
@@ -149,17 +150,21 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None) -> str:
     defaults = image_defaults(image)
     user = resolve_user(gen.basic.user or defaults.user, rootfs)
     spec = build_oci_spec(gen, defaults, rootfs=rootfs, user=user, hostname=ctr.config.hostname, files=files,
-                          rlimits=_rlimits(rt), cgroups_path=f"/podpy/podpy-{ctr.id}",
+                          rlimits=_rlimits(rt), cgroups_path=f"/podpy/podpy-{ctr.id}", console_size=console_size,
                           annotations={"io.podman.annotations.autoremove":
                                        "TRUE" if ctr.config.auto_remove else "FALSE", **ctr.config.annotations})
     atomic_write(os.path.join(userdata, "config.json"), json.dumps(spec).encode(), fsync=False)
     return userdata
 
 
-def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = None) -> MonitorHandle:
+def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = None, attach_client: bool = False,
+          console_size: tuple[int, int] | None = None) -> MonitorHandle:
     """Start a created or exited container through a new monitor; returns the monitor handle (pid known).
 
     ``image``: the container's image record when the caller has it already (saves a lookup).
+    ``attach``: the CLI waits in the foreground for the container; its output goes straight to our
+    stdout/stderr, or with ``attach_client`` through an attach connection made before the runtime
+    runs (``handle.attach_fd``: stdin, tty). ``console_size``: the tty's first size (-t).
     """
     with locked(rt, ctr.id):
         current = rt.state.get_container(ctr.id)
@@ -168,7 +173,7 @@ def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = No
         if not current.state.status.can_start():
             raise InvalidStateError(f"container {ctr.id[:12]} is {current.state.status.value}, cannot start it")
         ctr.state = current.state
-        bundle = _prepare_bundle(rt, ctr, image)
+        bundle = _prepare_bundle(rt, ctr, image, console_size)
         run_dir = rt.run_paths.container_dir(ctr.id)
         os.makedirs(run_dir, exist_ok=True)
         exit_file = rt.run_paths.exit_file(ctr.id)
@@ -181,7 +186,9 @@ def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = No
             cid=ctr.id, runtime=host.runtime_path, runtime_root=rt.run_paths.runtime_root, bundle=bundle,
             pidfile=os.path.join(run_dir, "pidfile"), runtime_log=os.path.join(run_dir, "runtime.log"),
             log_driver=ctr.config.log_driver, log_path=ctr.config.log_path, exit_file=exit_file,
-            attach=attach, exit_command=_exit_command(rt, ctr), debug=rt.opts.debug))
+            attach=attach and not attach_client, terminal=ctr.config.tty, stdin=ctr.config.stdin,
+            attach_socket=os.path.join(run_dir, ATTACH_SOCKET), attach_client=attach and attach_client,
+            exit_command=_exit_command(rt, ctr), debug=rt.opts.debug))
         try:
             pid = handle.wait_started()
         except BaseException:

@@ -5,6 +5,10 @@ environment) and overrides what the user asked for. The runtime writes its own e
 on stderr, mixed with the process's: stderr is held back until the runtime's pid file
 shows that the process started, so a failure to start is reported once, as an
 `Error:` line with Podman's exit code (126, 127), and never echoed raw.
+
+With -t the session runs through a monitor in exec mode instead: it owns the pty master,
+and the CLI attaches to it like `run -it` (raw terminal, resizes, detach keys leave the
+process running under its monitor).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import sys
 
 from podpy.define.states import ContainerStatus
 from podpy.errors import InvalidStateError
-from podpy.runtime.monitor import runtime_error
+from podpy.runtime.monitor import read_exit_file, runtime_error
 from podpy.runtime.runtime import Runtime
 from podpy.runtime.sync import sync
 from podpy.specgen.user import resolve_user
@@ -33,6 +37,9 @@ class ExecRequest:
     detach: bool = False
     interactive: bool = False
     privileged: bool = False
+    tty: bool = False
+    detach_keys: bytes = b""
+    console_size: tuple[int, int] | None = None
 
 
 def _all_capabilities() -> list[str]:
@@ -59,7 +66,14 @@ def _process_spec(rt: Runtime, ctr_id: str, rootfs: str, req: ExecRequest) -> di
     env.update(req.env)
     process["env"] = [f"{k}={v}" for k, v in env.items()]
     process["args"] = list(req.command)
-    process["terminal"] = False
+    process["terminal"] = req.tty
+    if req.tty:
+        if not any(item.startswith("TERM=") for item in process["env"]):
+            process["env"].append("TERM=xterm")
+        if req.console_size:
+            process["consoleSize"] = {"height": req.console_size[0], "width": req.console_size[1]}
+    else:
+        process.pop("consoleSize", None)
     if req.workdir:
         process["cwd"] = req.workdir
     if req.user:
@@ -86,6 +100,8 @@ def exec_in(rt: Runtime, name_or_id: str, req: ExecRequest) -> int:
     with open(process_file, "w") as f:
         json.dump(_process_spec(rt, ctr.id, ctr.state.rootfs, req), f)
     runtime = rt.host.runtime_path
+    if req.tty:
+        return _exec_with_monitor(rt, ctr.id, req, session, process_file, pid_file, log_file)
     argv = [runtime, "--root", rt.run_paths.runtime_root, "--log", log_file, "--log-format", "json", "exec",
             "--process", process_file, "--pid-file", pid_file, *(["-d"] if req.detach else []), ctr.id]
     try:
@@ -95,6 +111,40 @@ def exec_in(rt: Runtime, name_or_id: str, req: ExecRequest) -> int:
         for path in (process_file, pid_file, log_file):
             try:
                 os.unlink(path)
+            except FileNotFoundError:
+                pass
+
+
+def _exec_with_monitor(rt: Runtime, ctr_id: str, req: ExecRequest, session: str, process_file: str,
+                       pid_file: str, log_file: str) -> int:
+    from podpy.runtime.attach import AttachStreams, stream
+    from podpy.runtime.monitor import MonitorConfig, spawn_monitor
+
+    run_dir = rt.run_paths.container_dir(ctr_id)
+    exit_file = os.path.join(run_dir, f"exec-{session}.exit")
+    handle = spawn_monitor(MonitorConfig(
+        cid=ctr_id, runtime=rt.host.runtime_path, runtime_root=rt.run_paths.runtime_root, bundle=run_dir,
+        pidfile=pid_file, exit_file=exit_file, runtime_log=log_file, log_driver="none", terminal=True,
+        stdin=req.interactive, attach_client=not req.detach, exec_process=process_file, debug=rt.opts.debug))
+    detached = req.detach
+    try:
+        handle.wait_started()
+        if detached:
+            return 0
+        result = stream(handle.attach_fd, AttachStreams(stdin=req.interactive, tty=True,
+                                                        detach_keys=req.detach_keys))
+        if result.detached:
+            detached = True
+            return 0
+        info = handle.wait_exit()
+        if info is None:
+            info = read_exit_file(exit_file)
+        return info.exit_code if info else 255
+    finally:
+        handle.close()
+        if not detached:
+            try:
+                os.unlink(exit_file)
             except FileNotFoundError:
                 pass
 

@@ -16,6 +16,21 @@ Exit file, written atomically before "exited" is sent:
   {"exit_code":N,"exited_at":"RFC3339","oom_killed":false}
 
 ``runtime_exit_code`` is -1 when the runtime never ran (or the monitor itself failed).
+
+Attach socket (``--attach-socket PATH``, SOCK_SEQPACKET; ``--attach-fd 4`` is one more client
+connected before the runtime runs, so an attached CLI misses no output). Any number of clients;
+each packet is one kind byte and its payload:
+
+  monitor → client  1 DATA       stdout bytes (all tty output is stdout)
+                    2 DATA       stderr bytes
+                    3 CODE       the container exited with CODE (i32 big-endian); then EOF
+  client → monitor  1 DATA       bytes for the container's stdin (dropped unless ``--stdin``)
+                    2            end of the client's stdin: close the container's stdin (pipes only)
+                    3 ROWS COLS  resize the tty (u16 big-endian each)
+
+A client detaches by closing its end; the container keeps running. ``--terminal``: the runtime
+gets ``--console-socket`` and the monitor owns the pty master; ``--exec-process FILE``: exec mode
+(``runtime exec --detach --process FILE``, no runtime ``delete`` afterwards).
 """
 
 from __future__ import annotations
@@ -34,6 +49,15 @@ if TYPE_CHECKING:
     from signal import _HANDLER
 
 SYNC_FD = 3
+ATTACH_FD = 4
+ATTACH_SOCKET = "attach"  # in the container's run directory
+PKT_STDOUT = 1
+PKT_STDERR = 2
+PKT_EXIT = 3
+PKT_STDIN = 1
+PKT_STDIN_EOF = 2
+PKT_RESIZE = 3
+PKT_MAX_DATA = 8192
 MSG_STARTED = "started"
 MSG_ERROR = "error"
 MSG_EXITED = "exited"
@@ -73,7 +97,12 @@ class MonitorConfig:
     runtime_log: str = ""
     log_driver: str = LOG_DRIVER_K8S_FILE
     log_path: str = ""
-    attach: bool = False
+    attach: bool = False  # forward output straight to our own stdout/stderr (inherited fds)
+    terminal: bool = False
+    stdin: bool = False
+    attach_socket: str = ""
+    attach_client: bool = False  # connect an attach client (socketpair) before the runtime runs
+    exec_process: str = ""
     exit_command: list[str] = field(default_factory=list)
     debug: bool = False
 
@@ -91,6 +120,16 @@ class MonitorConfig:
         args += ["--exit-file", self.exit_file, "--sync-fd", str(SYNC_FD)]
         if self.attach:
             args.append("--attach")
+        if self.terminal:
+            args.append("--terminal")
+        if self.stdin:
+            args.append("--stdin")
+        if self.attach_socket:
+            args += ["--attach-socket", self.attach_socket]
+        if self.attach_client:
+            args += ["--attach-fd", str(ATTACH_FD)]
+        if self.exec_process:
+            args += ["--exec-process", self.exec_process]
         for arg in self.exit_command:
             args += ["--exit-command", arg]
         if self.debug:
@@ -150,9 +189,10 @@ def _describe_status(status: int) -> str:
 class MonitorHandle:
     """The CLI's end of one monitor: the handshake, the exit message and the cleanup ack."""
 
-    def __init__(self, pid: int, fd: int, runtime: str) -> None:
+    def __init__(self, pid: int, fd: int, runtime: str, attach_fd: int = -1) -> None:
         self.pid = pid
         self.container_pid = 0
+        self.attach_fd = attach_fd  # our end of the attach client connected at spawn, or -1
         self._fd = fd
         self._runtime = runtime
         self._buf = b""
@@ -251,6 +291,9 @@ class MonitorHandle:
 
     def close(self) -> None:
         """Drop our end: a detached monitor then runs the exit command when the container ends."""
+        if self.attach_fd >= 0:
+            os.close(self.attach_fd)
+            self.attach_fd = -1
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
@@ -263,22 +306,29 @@ class MonitorHandle:
         self.close()
 
 
-def _socketpair() -> tuple[int, int]:
-    """A connected pair of close-on-exec Unix stream sockets as raw fds (``_socket`` imports fast)."""
+def _socketpair(kind: int | None = None) -> tuple[int, int]:
+    """A connected pair of close-on-exec Unix sockets as raw fds (``_socket`` imports fast)."""
     import _socket
 
-    a, b = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    a, b = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM if kind is None else kind)
     return a.detach(), b.detach()
 
 
 def spawn_monitor(cfg: MonitorConfig, *, binary: str | None = None) -> MonitorHandle:
     """Start a monitor in its own session; the caller then calls ``wait_started``."""
+    import _socket
     import fcntl
 
     path = binary or monitor_binary()
     parent_end, child_end = _socketpair()
     fds = [child_end]
+    attach_end = -1
     try:
+        if cfg.attach_client:
+            attach_end, attach_child = _socketpair(_socket.SOCK_SEQPACKET)
+            fds.append(attach_child)
+            attach_copy = fcntl.fcntl(attach_child, fcntl.F_DUPFD_CLOEXEC, 10)
+            fds.append(attach_copy)
         devnull = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
         fds.append(devnull)
         # Copies at 10 and above, so no dup2 below overwrites a source a later one still needs
@@ -291,17 +341,25 @@ def spawn_monitor(cfg: MonitorConfig, *, binary: str | None = None) -> MonitorHa
         if not cfg.attach:
             actions += [(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
         actions.append((os.POSIX_SPAWN_DUP2, sync, SYNC_FD))
+        if cfg.attach_client:
+            actions.append((os.POSIX_SPAWN_DUP2, attach_copy, ATTACH_FD))
         pid = os.posix_spawn(path, cfg.argv(path), os.environ, file_actions=actions, setsid=True)
     except OSError as e:
-        os.close(parent_end)
+        _close_all(parent_end, attach_end)
         raise PodpyError(f"cannot run {path}: {e.strerror or e}") from e
     except BaseException:
-        os.close(parent_end)
+        _close_all(parent_end, attach_end)
         raise
     finally:
         for fd in fds:
             os.close(fd)
-    return MonitorHandle(pid, parent_end, cfg.runtime)
+    return MonitorHandle(pid, parent_end, cfg.runtime, attach_end)
+
+
+def _close_all(*fds: int) -> None:
+    for fd in fds:
+        if fd >= 0:
+            os.close(fd)
 
 
 def read_exit_file(path: str) -> ExitInfo | None:

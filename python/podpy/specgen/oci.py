@@ -108,7 +108,8 @@ def _with_user_mounts(defaults: list[dict[str, Any]], gen: SpecGenerator) -> lis
 
 def build_oci_spec(gen: SpecGenerator, image: ImageDefaults, *, rootfs: str, user: ResolvedUser,
                    hostname: str, files: HostFiles, rlimits: list[Rlimit], cgroups_path: str,
-                   annotations: dict[str, str]) -> dict[str, Any]:
+                   annotations: dict[str, str], console_size: tuple[int, int] | None = None) -> dict[str, Any]:
+    """``console_size``: (rows, cols) the pty starts with (-t), so the process never sees 0x0."""
     caps = list(DEFAULT_CAPABILITIES)
     namespaces = [{"type": t} for t in ("pid", "ipc", "uts", "mount")]
     if gen.network.mode != "host":
@@ -124,6 +125,8 @@ def build_oci_spec(gen: SpecGenerator, image: ImageDefaults, *, rootfs: str, use
         "rlimits": [{"type": r.type, "hard": r.hard, "soft": r.soft} for r in rlimits],
         "noNewPrivileges": False,
     }
+    if gen.basic.terminal and console_size:
+        process["consoleSize"] = {"height": console_size[0], "width": console_size[1]}
     return {
         "ociVersion": "1.0.2-dev",
         "process": process,

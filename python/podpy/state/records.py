@@ -37,6 +37,8 @@ class ContainerConfig:
     create_command: list[str] = field(default_factory=list)
     read_only: bool = False
     mounts: list[dict[str, Any]] = field(default_factory=list)  # bind and tmpfs mounts, OCI-shaped
+    tty: bool = False  # -t: the process gets a pseudo-terminal
+    stdin: bool = False  # -i: the monitor keeps the process's stdin open for attach clients
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

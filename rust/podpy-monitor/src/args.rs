@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 pub const USAGE: &str = "usage: podpy-monitor --cid ID --runtime PATH [--runtime-root DIR] --bundle DIR \
 --pidfile PATH [--runtime-log PATH] [--log-driver k8s-file|none] [--log-path PATH] --exit-file PATH \
-[--sync-fd N] [--attach] [--exit-command ARG]... [--log-level debug]";
+[--sync-fd N] [--attach] [--terminal] [--stdin] [--attach-socket PATH] [--attach-fd N] \
+[--exec-process PATH] [--exit-command ARG]... [--log-level debug]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogDriver {
@@ -27,6 +28,15 @@ pub struct Config {
     pub exit_file: PathBuf,
     pub sync_fd: Option<i32>,
     pub attach: bool,
+    /// The process gets a pty (`process.terminal`): the runtime hands us its master.
+    pub terminal: bool,
+    /// Keep the container's stdin open for attach clients (else it is /dev/null).
+    pub stdin: bool,
+    pub attach_socket: Option<PathBuf>,
+    /// An attach client connected before the runtime runs.
+    pub attach_fd: Option<i32>,
+    /// Exec mode: `RUNTIME exec --process PATH` in the running container `cid`.
+    pub exec_process: Option<PathBuf>,
     pub exit_command: Vec<OsString>,
     pub debug: bool,
 }
@@ -40,10 +50,14 @@ fn need<T>(v: Option<T>, what: &str) -> Result<T, String> {
 }
 
 fn parse_fd(v: &OsStr) -> Result<i32, String> {
+    parse_fd_named(v, "--sync-fd")
+}
+
+fn parse_fd_named(v: &OsStr, name: &str) -> Result<i32, String> {
     match text(v).parse::<i32>() {
         Ok(fd) if fd > 2 => Ok(fd),
         _ => Err(format!(
-            "invalid --sync-fd {:?}: must be a descriptor number above 2",
+            "invalid {name} {:?}: must be a descriptor number above 2",
             text(v)
         )),
     }
@@ -62,6 +76,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
     let mut exit_file = None;
     let mut sync_fd = None;
     let mut attach = false;
+    let mut terminal = false;
+    let mut stdin = false;
+    let mut attach_socket = None;
+    let mut attach_fd = None;
+    let mut exec_process = None;
     let mut exit_command = Vec::new();
     let mut debug = false;
 
@@ -76,11 +95,15 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
             _ => (arg.clone(), None),
         };
         let name = text(&name);
-        if name == "--attach" {
+        if matches!(name.as_str(), "--attach" | "--terminal" | "--stdin") {
             if inline.is_some() {
-                return Err("--attach takes no value".into());
+                return Err(format!("{name} takes no value"));
             }
-            attach = true;
+            match name.as_str() {
+                "--attach" => attach = true,
+                "--terminal" => terminal = true,
+                _ => stdin = true,
+            }
             continue;
         }
         if name == "--help" || name == "-h" {
@@ -113,6 +136,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
             "--log-path" => log_path = Some(PathBuf::from(value)),
             "--exit-file" => exit_file = Some(PathBuf::from(value)),
             "--sync-fd" => sync_fd = Some(parse_fd(&value)?),
+            "--attach-socket" => attach_socket = Some(PathBuf::from(value)),
+            "--attach-fd" => attach_fd = Some(parse_fd_named(&value, "--attach-fd")?),
+            "--exec-process" => exec_process = Some(PathBuf::from(value)),
             "--exit-command" => exit_command.push(value),
             "--log-level" => debug = text(&value) == "debug",
             _ => return Err(format!("unknown option {name:?}\n{USAGE}")),
@@ -130,9 +156,17 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
         exit_file: need(exit_file, "--exit-file")?,
         sync_fd,
         attach,
+        terminal,
+        stdin,
+        attach_socket,
+        attach_fd,
+        exec_process,
         exit_command,
         debug,
     };
+    if cfg.attach_fd.is_some() && cfg.attach_fd == cfg.sync_fd {
+        return Err("--attach-fd and --sync-fd must differ".into());
+    }
     if cfg.log_driver == LogDriver::K8sFile && cfg.log_path.is_none() {
         return Err("--log-driver k8s-file needs --log-path".into());
     }
@@ -185,6 +219,7 @@ mod tests {
         assert_eq!(c.cid, "abc");
         assert_eq!(c.log_driver, LogDriver::K8sFile);
         assert!(!c.attach && !c.debug && c.sync_fd.is_none() && c.exit_command.is_empty());
+        assert!(!c.terminal && !c.stdin && c.attach_socket.is_none() && c.attach_fd.is_none());
     }
 
     #[test]
@@ -199,6 +234,13 @@ mod tests {
             "--sync-fd",
             "3",
             "--attach",
+            "--terminal",
+            "--stdin",
+            "--attach-socket",
+            "/r/attach",
+            "--attach-fd=4",
+            "--exec-process",
+            "/r/p.json",
             "--exit-command",
             "/usr/bin/python3",
             "--exit-command",
@@ -211,7 +253,10 @@ mod tests {
         assert_eq!(c.runtime_root, Some(PathBuf::from("/run/r")));
         assert_eq!(c.log_driver, LogDriver::None);
         assert_eq!(c.sync_fd, Some(3));
-        assert!(c.attach && c.debug);
+        assert!(c.attach && c.debug && c.terminal && c.stdin);
+        assert_eq!(c.attach_socket, Some(PathBuf::from("/r/attach")));
+        assert_eq!(c.attach_fd, Some(4));
+        assert_eq!(c.exec_process, Some(PathBuf::from("/r/p.json")));
         assert_eq!(c.exit_command, args(&["/usr/bin/python3", "--rm", "a=b"]));
     }
 
@@ -225,6 +270,12 @@ mod tests {
         assert!(parse(a).is_err());
         let mut a = args(BASE);
         a.extend(args(&["--sync-fd", "1", "--log-driver", "none"]));
+        assert!(parse(a).is_err());
+        let mut a = args(BASE);
+        a.extend(args(&["--log-driver=none", "--sync-fd=3", "--attach-fd=3"]));
+        assert!(parse(a).is_err());
+        let mut a = args(BASE);
+        a.extend(args(&["--log-driver=none", "--terminal=yes"]));
         assert!(parse(a).is_err());
         assert!(parse(args(&["--bogus", "x"]))
             .unwrap_err()

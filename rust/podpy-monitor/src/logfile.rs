@@ -15,6 +15,14 @@ pub enum Stream {
 }
 
 impl Stream {
+    /// The attach packet kind for this stream's data.
+    pub fn packet_kind(self) -> u8 {
+        match self {
+            Stream::Stdout => crate::protocol::PKT_STDOUT,
+            Stream::Stderr => crate::protocol::PKT_STDERR,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Stream::Stdout => "stdout",

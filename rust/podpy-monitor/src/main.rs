@@ -1,12 +1,15 @@
 //! podpy-monitor: one per container, like conmon.
 //!
-//! It runs `RUNTIME run --detach`, reports the container pid (or the runtime's
-//! own error) on the sync fd, logs the container's stdout/stderr in k8s-file
-//! format, records the exit code in the exit file, deletes the runtime state and
-//! finally becomes the exit command unless an attached CLI already cleaned up.
+//! It runs `RUNTIME run --detach` (or `exec --detach` for an exec session),
+//! reports the container pid (or the runtime's own error) on the sync fd, logs
+//! the container's stdout/stderr (or its tty) in k8s-file format, serves the
+//! attach socket (output to every client, stdin and resizes from them), records
+//! the exit code in the exit file, deletes the runtime state and finally becomes
+//! the exit command unless an attached CLI already cleaned up.
 //! Single-threaded and allocation-light on purpose: one runs per container.
 
 mod args;
+mod attach;
 mod files;
 mod logfile;
 mod pipes;
@@ -20,16 +23,17 @@ use std::ffi::OsString;
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 
 use args::{Config, LogDriver};
+use attach::Attach;
 use files::{file_len, read_from, read_pidfile, write_atomic};
 use logfile::LogFile;
 use pipes::{make_pipes, Pipe};
-use protocol::{FromCli, ToCli, NO_RUNTIME_EXIT};
+use protocol::{ClientPacket, FromCli, ToCli, NO_RUNTIME_EXIT, PKT_MAX_DATA};
 use reap::{reap_all, reap_if_gone, wait_gone, Reaped};
 use sync::SyncChannel;
 
@@ -39,7 +43,8 @@ const DRAIN_MS: i64 = 1000;
 const CLEANED_WAIT_MS: i64 = 30_000;
 /// How long an attached terminal may stall a write before we stop forwarding.
 const WRITE_PATIENCE_MS: i32 = 5000;
-const READ_CHUNK: usize = 8192;
+/// How long the runtime may take to hand over the pty master after it succeeded.
+const CONSOLE_WAIT_MS: i32 = 5000;
 
 fn main() {
     let argv: Vec<OsString> = std::env::args_os().skip(1).collect();
@@ -68,11 +73,21 @@ pub(crate) fn eprint_line(msg: &str) {
     let _ = err.write_all(b"\n");
 }
 
-/// A running container: its output pipes, pid, and whatever exited while the runtime ran.
+/// A running container: its output pipes (or pty master), pid, and whatever exited while the runtime ran.
 struct Started {
     pipes: Vec<Pipe>,
     pid: i32,
     early: Vec<Reaped>,
+}
+
+/// Where attach clients' stdin goes.
+enum Stdin {
+    /// No `--stdin`, or closed after a client's end of input.
+    Closed,
+    /// The write end of the container's stdin pipe.
+    Pipe(OwnedFd),
+    /// The pty master (the first output pipe).
+    Master,
 }
 
 struct Monitor {
@@ -81,6 +96,8 @@ struct Monitor {
     debug_log: Option<File>,
     log: Option<LogFile>,
     log_failed: bool,
+    attach: Attach,
+    stdin: Stdin,
 }
 
 impl Monitor {
@@ -93,6 +110,8 @@ impl Monitor {
             debug_log: None,
             log: None,
             log_failed: false,
+            attach: Attach::default(),
+            stdin: Stdin::Closed,
         }
     }
 
@@ -178,6 +197,23 @@ impl Monitor {
                 }
             }
         }
+        if let Some(fd) = self.cfg.attach_fd {
+            if sys::is_open(fd) {
+                // SAFETY: the descriptor is open and the CLI handed it to us to own.
+                self.attach.add_client(unsafe { OwnedFd::from_raw_fd(fd) });
+            }
+        }
+        if let Some(path) = self.cfg.attach_socket.clone() {
+            if let Err(e) = self.attach.listen(&path) {
+                return self.fail(
+                    format!(
+                        "podpy-monitor: cannot listen at attach socket {}: {e}",
+                        path.display()
+                    ),
+                    NO_RUNTIME_EXIT,
+                );
+            }
+        }
         let Some(Started {
             mut pipes,
             pid,
@@ -205,13 +241,18 @@ impl Monitor {
             );
             self.warn(&msg);
         }
+        self.stdin = Stdin::Closed;
+        self.attach.broadcast(&protocol::exit_packet(exit_code));
+        self.attach.close();
         if let Some(sync) = self.sync.as_mut() {
             sync.send(&ToCli::Exited {
                 exit_code,
                 exited_at,
             });
         }
-        self.delete_container();
+        if self.cfg.exec_process.is_none() {
+            self.delete_container();
+        }
         reap_all();
         self.finish()
     }
@@ -224,9 +265,10 @@ impl Monitor {
         cmd
     }
 
-    /// Run the runtime; on success the container's pipes, pid and any exit statuses reaped meanwhile.
+    /// Run the runtime; on success the container's output, pid and any exit statuses reaped meanwhile.
     fn start_container(&mut self) -> Option<Started> {
-        let (pipes, writers) = match make_pipes(self.cfg.attach) {
+        let forward = self.cfg.attach && !self.cfg.terminal;
+        let (pipes, writers) = match make_pipes(forward) {
             Ok(p) => p,
             Err(e) => {
                 self.fail(
@@ -236,20 +278,64 @@ impl Monitor {
                 return None;
             }
         };
+        let mut stdin_read: Option<OwnedFd> = None;
+        if self.cfg.stdin && !self.cfg.terminal {
+            match sys::pipe() {
+                Ok((r, w)) => {
+                    let _ = sys::set_nonblocking(w.as_raw_fd());
+                    stdin_read = Some(r);
+                    self.stdin = Stdin::Pipe(w);
+                }
+                Err(e) => {
+                    self.fail(
+                        format!("podpy-monitor: cannot create the stdin pipe: {e}"),
+                        NO_RUNTIME_EXIT,
+                    );
+                    return None;
+                }
+            }
+        }
+        let console = if self.cfg.terminal {
+            match self.console_listener() {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    self.fail(
+                        format!("podpy-monitor: cannot make the console socket: {e}"),
+                        NO_RUNTIME_EXIT,
+                    );
+                    return None;
+                }
+            }
+        } else {
+            None
+        };
         let log_offset = self.cfg.runtime_log.as_deref().map_or(0, file_len);
         let mut cmd = self.runtime_command();
         if let Some(log) = &self.cfg.runtime_log {
             cmd.arg("--log").arg(log).arg("--log-format").arg("json");
         }
-        cmd.arg("run")
-            .arg("--detach")
-            .arg("--bundle")
-            .arg(&self.cfg.bundle);
+        match &self.cfg.exec_process {
+            Some(process) => {
+                cmd.arg("exec")
+                    .arg("--detach")
+                    .arg("--process")
+                    .arg(process);
+            }
+            None => {
+                cmd.arg("run")
+                    .arg("--detach")
+                    .arg("--bundle")
+                    .arg(&self.cfg.bundle);
+            }
+        }
+        if let Some(c) = &console {
+            cmd.arg("--console-socket").arg(&c.runtime_path);
+        }
         cmd.arg("--pid-file")
             .arg(&self.cfg.pidfile)
             .arg(&self.cfg.cid);
         let [out_w, err_w] = writers;
-        cmd.stdin(Stdio::null())
+        cmd.stdin(stdin_read.map_or_else(Stdio::null, Stdio::from))
             .stdout(Stdio::from(out_w))
             .stderr(Stdio::from(err_w));
         self.debug(format_args!("running {cmd:?}"));
@@ -293,8 +379,8 @@ impl Monitor {
             self.fail(message, code);
             return None;
         }
-        match read_pidfile(&self.cfg.pidfile) {
-            Ok(pid) => Some(Started { pipes, pid, early }),
+        let pid = match read_pidfile(&self.cfg.pidfile) {
+            Ok(pid) => pid,
             Err(e) => {
                 let msg = format!(
                     "podpy-monitor: cannot read pid file {}: {e}",
@@ -302,9 +388,68 @@ impl Monitor {
                 );
                 self.fail(msg, NO_RUNTIME_EXIT);
                 self.delete_container();
+                return None;
+            }
+        };
+        let Some(console) = console else {
+            return Some(Started { pipes, pid, early });
+        };
+        // The runtime's own output pipes are done with: a tty process writes to the pty.
+        drop(pipes);
+        match console.receive() {
+            Ok(master) => {
+                self.stdin = if self.cfg.stdin {
+                    Stdin::Master
+                } else {
+                    Stdin::Closed
+                };
+                Some(Started {
+                    pipes: vec![Pipe {
+                        fd: master,
+                        stream: logfile::Stream::Stdout,
+                        open: true,
+                        forward_to: None,
+                    }],
+                    pid,
+                    early,
+                })
+            }
+            Err(e) => {
+                // SAFETY: kill with a pid the runtime just reported.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                self.fail(
+                    format!("podpy-monitor: no pty master from the OCI runtime: {e}"),
+                    NO_RUNTIME_EXIT,
+                );
+                if self.cfg.exec_process.is_none() {
+                    self.delete_container();
+                }
                 None
             }
         }
+    }
+
+    /// The socket the runtime sends the pty master to, next to the pid file.
+    fn console_listener(&self) -> io::Result<Console> {
+        let dir = match self.cfg.pidfile.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        let dir_fd = sys::open_dir(dir)?;
+        let name = format!("console-{}.sock", std::process::id());
+        let listener = sys::unix_listener(libc::SOCK_STREAM, dir_fd.as_raw_fd(), &name)?;
+        // The runtime resolves the name through our descriptor table: no sockaddr length limit.
+        let runtime_path = format!(
+            "/proc/{}/fd/{}/{name}",
+            std::process::id(),
+            dir_fd.as_raw_fd()
+        );
+        Ok(Console {
+            listener,
+            file: dir.join(&name),
+            runtime_path,
+            _dir: dir_fd,
+        })
     }
 
     /// The runtime's own words: its JSON log's last error, else what it printed.
@@ -333,7 +478,8 @@ impl Monitor {
         }
     }
 
-    /// Log (and forward) output until the container exited and its pipes drained; its wait status.
+    /// Log and forward output, feed stdin, serve attach clients until the container exited
+    /// and its output drained; its wait status.
     fn event_loop(
         &mut self,
         pipes: &mut [Pipe],
@@ -343,7 +489,10 @@ impl Monitor {
     ) -> Option<Reaped> {
         let mut status = early.iter().rev().find(|r| r.pid == pid).copied();
         let mut deadline: Option<i64> = None;
-        let mut buf = [0u8; READ_CHUNK];
+        // One kind byte, then the data: output is read straight into its attach packet.
+        let mut buf = [0u8; PKT_MAX_DATA + 1];
+        let mut pfds: Vec<libc::pollfd> = Vec::with_capacity(8);
+        let npipes = pipes.len();
         loop {
             let now = sys::monotonic_ms();
             if status.is_some() && deadline.is_none() {
@@ -361,36 +510,17 @@ impl Monitor {
                 .as_ref()
                 .filter(|s| !s.eof)
                 .map_or(-1, |s| s.fd.as_raw_fd());
-            let mut pfds = [
-                libc::pollfd {
-                    fd: sigchld.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-                libc::pollfd {
-                    fd: if pipes[0].open {
-                        pipes[0].fd.as_raw_fd()
-                    } else {
-                        -1
-                    },
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-                libc::pollfd {
-                    fd: if pipes[1].open {
-                        pipes[1].fd.as_raw_fd()
-                    } else {
-                        -1
-                    },
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-                libc::pollfd {
-                    fd: sync_fd,
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-            ];
+            pfds.clear();
+            pfds.push(pollin(sigchld.as_raw_fd()));
+            for pipe in pipes.iter() {
+                pfds.push(pollin(if pipe.open { pipe.fd.as_raw_fd() } else { -1 }));
+            }
+            pfds.push(pollin(sync_fd));
+            pfds.push(pollin(self.attach.listener_fd()));
+            let first_client = pfds.len();
+            for c in &self.attach.clients {
+                pfds.push(pollin(c.as_raw_fd()));
+            }
             let ready = match sys::poll(&mut pfds, timeout) {
                 Ok(n) => n,
                 Err(e) => {
@@ -415,14 +545,18 @@ impl Monitor {
                 if pfds[i + 1].revents == 0 {
                     continue;
                 }
-                match sys::read(pipe.fd.as_raw_fd(), &mut buf) {
+                match sys::read(pipe.fd.as_raw_fd(), &mut buf[1..]) {
                     Ok(0) => pipe.open = false,
-                    Ok(n) => self.output(pipe, &buf[..n]),
+                    Ok(n) => {
+                        buf[0] = pipe.stream.packet_kind();
+                        self.output(pipe, &buf[..=n]);
+                    }
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    // EIO from a pty master: every slave descriptor is closed.
                     Err(_) => pipe.open = false,
                 }
             }
-            if pfds[3].revents != 0 {
+            if pfds[npipes + 1].revents != 0 {
                 if let Some(sync) = self.sync.as_mut() {
                     sync.fill();
                     if sync.eof {
@@ -433,10 +567,76 @@ impl Monitor {
                     }
                 }
             }
+            let master = pipes
+                .first()
+                .filter(|_| self.cfg.terminal)
+                .map(|p| p.fd.as_raw_fd());
+            let mut gone: u64 = 0;
+            for (i, pfd) in pfds[first_client..].iter().enumerate() {
+                if pfd.revents == 0 {
+                    continue;
+                }
+                let keep = match sys::read(pfd.fd, &mut buf) {
+                    Ok(0) => false,
+                    Ok(n) => {
+                        self.client_packet(ClientPacket::decode(&buf[..n]), master);
+                        true
+                    }
+                    Err(e) => e.kind() == io::ErrorKind::WouldBlock,
+                };
+                if !keep {
+                    gone |= 1 << i;
+                }
+            }
+            for i in (0..self.attach.clients.len()).rev() {
+                if gone & (1 << i) != 0 {
+                    self.debug(format_args!("attach client {i} left"));
+                    self.attach.drop_client(i);
+                }
+            }
+            if pfds[npipes + 2].revents != 0 {
+                self.attach.accept_pending();
+            }
         }
     }
 
-    fn output(&mut self, pipe: &mut Pipe, chunk: &[u8]) {
+    fn client_packet(&mut self, pkt: ClientPacket<'_>, master: Option<RawFd>) {
+        match pkt {
+            ClientPacket::Stdin(data) => {
+                let fd = match &self.stdin {
+                    Stdin::Closed => return,
+                    Stdin::Pipe(w) => w.as_raw_fd(),
+                    Stdin::Master => match master {
+                        Some(m) => m,
+                        None => return,
+                    },
+                };
+                if let Err(e) = sys::write_all(fd, data, WRITE_PATIENCE_MS) {
+                    self.debug(format_args!("stdin closed: {e}"));
+                    self.stdin = Stdin::Closed;
+                }
+            }
+            ClientPacket::StdinEof => {
+                if matches!(self.stdin, Stdin::Pipe(_)) {
+                    self.debug(format_args!("stdin closed by an attach client"));
+                    self.stdin = Stdin::Closed;
+                }
+            }
+            ClientPacket::Resize { rows, cols } => {
+                if let Some(m) = master {
+                    if let Err(e) = sys::set_winsize(m, rows, cols) {
+                        self.debug(format_args!("resize: {e}"));
+                    }
+                }
+            }
+            ClientPacket::Unknown => {}
+        }
+    }
+
+    /// One output packet (kind byte, then data): to the log, our own terminal, attach clients.
+    fn output(&mut self, pipe: &mut Pipe, packet: &[u8]) {
+        self.attach.broadcast(packet);
+        let chunk = &packet[1..];
         if let Some(log) = self.log.as_mut() {
             let (secs, nanos) = sys::now();
             if let Err(e) = log.write_chunk(&timefmt::local(secs, nanos), pipe.stream, chunk) {
@@ -513,5 +713,47 @@ impl Monitor {
         let msg = format!("cannot run exit command {:?}: {err}", argv[0]);
         self.warn(&msg);
         1
+    }
+}
+
+fn pollin(fd: RawFd) -> libc::pollfd {
+    libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    }
+}
+
+/// The listening console socket, kept until the runtime handed over the pty master.
+struct Console {
+    listener: OwnedFd,
+    file: std::path::PathBuf,
+    runtime_path: String,
+    _dir: OwnedFd,
+}
+
+impl Console {
+    /// The master the runtime sent: accept its connection and take the descriptor.
+    fn receive(self) -> io::Result<OwnedFd> {
+        let result = (|| {
+            if !sys::wait_readable(self.listener.as_raw_fd(), CONSOLE_WAIT_MS) {
+                return Err(io::Error::from(io::ErrorKind::TimedOut));
+            }
+            let conn = sys::accept(self.listener.as_raw_fd())?;
+            if !sys::wait_readable(conn.as_raw_fd(), CONSOLE_WAIT_MS) {
+                return Err(io::Error::from(io::ErrorKind::TimedOut));
+            }
+            let master = sys::recv_fd(conn.as_raw_fd())?;
+            sys::set_nonblocking(master.as_raw_fd())?;
+            Ok(master)
+        })();
+        let _ = std::fs::remove_file(&self.file);
+        result
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.file);
     }
 }

@@ -10,6 +10,19 @@
 //!   `{"exit_code":N,"exited_at":"RFC3339","oom_killed":false}`
 //! `runtime_exit_code` is the runtime's exit code (128+signal if killed), or -1 when the
 //! runtime could not be run at all or the failure was the monitor's own.
+//!
+//! Attach socket (`--attach-socket PATH`, a `SOCK_SEQPACKET` listener; `--attach-fd N` is one more
+//! client connected before the runtime runs, so an attached CLI misses no output). Any number of
+//! clients; each packet is one kind byte and its payload:
+//!   monitor → client  1 DATA        stdout bytes (all tty output is stdout)
+//!                     2 DATA        stderr bytes
+//!                     3 CODE        the container exited: CODE is its exit code, i32 big-endian;
+//!                                   the monitor closes the connection after it
+//!   client → monitor  1 DATA        bytes for the container's stdin (dropped unless `--stdin`)
+//!                     2             end of the client's stdin: close the container's stdin
+//!                                   (pipes only; a tty stays open)
+//!                     3 ROWS COLS   resize the tty, both u16 big-endian
+//! A client detaches by closing its end; the container keeps running.
 
 use std::fmt::Write;
 
@@ -85,6 +98,44 @@ impl FromCli {
             _ => FromCli::Unknown,
         }
     }
+}
+
+pub const PKT_STDOUT: u8 = 1;
+pub const PKT_STDERR: u8 = 2;
+pub const PKT_EXIT: u8 = 3;
+pub const PKT_STDIN: u8 = 1;
+pub const PKT_STDIN_EOF: u8 = 2;
+pub const PKT_RESIZE: u8 = 3;
+/// Largest payload of one attach packet (output chunks are read at most this big).
+pub const PKT_MAX_DATA: usize = 8192;
+
+/// One packet an attach client sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientPacket<'a> {
+    Stdin(&'a [u8]),
+    StdinEof,
+    Resize { rows: u16, cols: u16 },
+    Unknown,
+}
+
+impl ClientPacket<'_> {
+    pub fn decode(pkt: &[u8]) -> ClientPacket<'_> {
+        match pkt {
+            [PKT_STDIN, data @ ..] => ClientPacket::Stdin(data),
+            [PKT_STDIN_EOF] => ClientPacket::StdinEof,
+            [PKT_RESIZE, r0, r1, c0, c1] => ClientPacket::Resize {
+                rows: u16::from_be_bytes([*r0, *r1]),
+                cols: u16::from_be_bytes([*c0, *c1]),
+            },
+            _ => ClientPacket::Unknown,
+        }
+    }
+}
+
+/// The exit packet: kind byte and the exit code.
+pub fn exit_packet(exit_code: i32) -> [u8; 5] {
+    let c = exit_code.to_be_bytes();
+    [PKT_EXIT, c[0], c[1], c[2], c[3]]
 }
 
 /// The exit file's content.
@@ -344,6 +395,26 @@ mod tests {
             exit_file_json(3, "T", false),
             "{\"exit_code\":3,\"exited_at\":\"T\",\"oom_killed\":false}\n"
         );
+    }
+
+    #[test]
+    fn attach_packets() {
+        assert_eq!(ClientPacket::decode(b"\x01hi"), ClientPacket::Stdin(b"hi"));
+        assert_eq!(ClientPacket::decode(b"\x01"), ClientPacket::Stdin(b""));
+        assert_eq!(ClientPacket::decode(b"\x02"), ClientPacket::StdinEof);
+        assert_eq!(ClientPacket::decode(b"\x02x"), ClientPacket::Unknown);
+        assert_eq!(
+            ClientPacket::decode(&[3, 0, 24, 1, 4]),
+            ClientPacket::Resize {
+                rows: 24,
+                cols: 260
+            }
+        );
+        assert_eq!(ClientPacket::decode(&[3, 0, 24, 1]), ClientPacket::Unknown);
+        assert_eq!(ClientPacket::decode(b""), ClientPacket::Unknown);
+        assert_eq!(ClientPacket::decode(b"\x09"), ClientPacket::Unknown);
+        assert_eq!(exit_packet(5), [3, 0, 0, 0, 5]);
+        assert_eq!(exit_packet(-1), [3, 255, 255, 255, 255]);
     }
 
     #[test]

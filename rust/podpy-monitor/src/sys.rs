@@ -267,3 +267,137 @@ pub fn utc_offset(secs: i64) -> i64 {
         tm.tm_gmtoff
     }
 }
+
+/// A directory opened `O_PATH`, to bind sockets through `/proc/self/fd/N/NAME`.
+pub fn open_dir(dir: &std::path::Path) -> io::Result<OwnedFd> {
+    use std::os::unix::ffi::OsStrExt;
+
+    let cdir = std::ffi::CString::new(dir.as_os_str().as_bytes())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: cdir is a valid NUL-terminated path.
+    let dfd = cvt_retry(|| unsafe {
+        libc::open(
+            cdir.as_ptr(),
+            libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    })?;
+    // SAFETY: open returned a fresh descriptor.
+    Ok(unsafe { OwnedFd::from_raw_fd(dfd) })
+}
+
+/// A non-blocking, close-on-exec Unix socket of `kind` listening at `DIR/name`.
+///
+/// It is bound through `/proc/self/fd/DIRFD/name`, so a directory path longer than a
+/// `sockaddr_un` can hold still works (run directories under deep temp dirs do).
+pub fn unix_listener(kind: libc::c_int, dir: RawFd, name: &str) -> io::Result<OwnedFd> {
+    let path = format!("/proc/self/fd/{dir}/{name}");
+    // SAFETY: socket with constant arguments.
+    let fd = cvt(unsafe {
+        libc::socket(
+            libc::AF_UNIX,
+            kind | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
+            0,
+        )
+    })?;
+    // SAFETY: socket returned a fresh descriptor.
+    let sock = unsafe { OwnedFd::from_raw_fd(fd) };
+    // SAFETY: sockaddr_un is plain old data; zeroed is a valid value.
+    let mut addr: libc::sockaddr_un = unsafe { std::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    let bytes = path.as_bytes();
+    if bytes.len() >= addr.sun_path.len() {
+        return Err(io::Error::from_raw_os_error(libc::ENAMETOOLONG));
+    }
+    for (dst, &src) in addr.sun_path.iter_mut().zip(bytes) {
+        *dst = src as libc::c_char;
+    }
+    let _ = std::fs::remove_file(&path);
+    let len = std::mem::size_of::<libc::sa_family_t>() + bytes.len() + 1;
+    // SAFETY: addr is a valid sockaddr_un and len does not exceed its size.
+    cvt(unsafe {
+        libc::bind(
+            sock.as_raw_fd(),
+            (&addr as *const libc::sockaddr_un).cast(),
+            len as libc::socklen_t,
+        )
+    })?;
+    // SAFETY: listen on our own socket.
+    cvt(unsafe { libc::listen(sock.as_raw_fd(), 16) })?;
+    Ok(sock)
+}
+
+/// Accept one pending connection (non-blocking, close-on-exec).
+pub fn accept(listener: RawFd) -> io::Result<OwnedFd> {
+    // SAFETY: null address pointers are allowed by accept4.
+    let fd = cvt_retry(|| unsafe {
+        libc::accept4(
+            listener,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
+        )
+    })?;
+    // SAFETY: accept4 returned a fresh descriptor.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Receive one descriptor passed with SCM_RIGHTS (the runtime's console socket protocol).
+pub fn recv_fd(sock: RawFd) -> io::Result<OwnedFd> {
+    let mut data = [0u8; 256];
+    let mut iov = libc::iovec {
+        iov_base: data.as_mut_ptr().cast(),
+        iov_len: data.len(),
+    };
+    // Room for one control message carrying a few descriptors, 8-byte aligned.
+    let mut control = [0u64; 8];
+    // SAFETY: msghdr is plain old data.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = std::mem::size_of_val(&control) as _;
+    // SAFETY: msg points at live buffers of the sizes it states.
+    cvt_retry(|| unsafe { libc::recvmsg(sock, &mut msg, libc::MSG_CMSG_CLOEXEC) as libc::c_int })?;
+    let mut found: Option<OwnedFd> = None;
+    // SAFETY: the CMSG macros walk the control buffer recvmsg filled in.
+    unsafe {
+        let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
+        while !cmsg.is_null() {
+            if (*cmsg).cmsg_level == libc::SOL_SOCKET && (*cmsg).cmsg_type == libc::SCM_RIGHTS {
+                let n = ((*cmsg).cmsg_len as usize - libc::CMSG_LEN(0) as usize)
+                    / std::mem::size_of::<libc::c_int>();
+                let fds = libc::CMSG_DATA(cmsg).cast::<libc::c_int>();
+                for i in 0..n {
+                    let fd = OwnedFd::from_raw_fd(fds.add(i).read_unaligned());
+                    if found.is_none() {
+                        found = Some(fd);
+                    }
+                }
+            }
+            cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
+        }
+    }
+    found.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "no descriptor received"))
+}
+
+/// Set a terminal's window size.
+pub fn set_winsize(fd: RawFd, rows: u16, cols: u16) -> io::Result<()> {
+    let ws = libc::winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCSWINSZ reads a winsize from a valid pointer.
+    cvt(unsafe { libc::ioctl(fd, libc::TIOCSWINSZ, &ws) }).map(|_| ())
+}
+
+/// Wait until `fd` is readable or `timeout_ms` passed; true if readable.
+pub fn wait_readable(fd: RawFd, timeout_ms: i32) -> bool {
+    let mut pfd = [libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    matches!(poll(&mut pfd, timeout_ms), Ok(n) if n > 0)
+}

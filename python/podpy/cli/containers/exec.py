@@ -17,12 +17,16 @@ from podpy.cli.state import cli_state
 @click.option("-u", "--user", default="", help="Sets the username or UID used and optionally the groupname or GID")
 @click.option("-w", "--workdir", default="", help="Working directory inside the container")
 @click.option("--privileged", is_flag=True, help="Give the process extended Linux capabilities")
+@click.option("--detach-keys", default=None, metavar="KEYS",
+              help="Select the key sequence for detaching a container. Format is a single character [a-Z] "
+                   "or ctrl-<value> where <value> is one of: a-z, @, ^, [, , or _")
 @click.argument("container")
 @click.argument("command", nargs=-1, required=True)
 def exec_(detach: bool, env: tuple[str, ...], interactive: bool, tty: bool, user: str, workdir: str,
-          privileged: bool, container: str, command: tuple[str, ...]) -> int:
+          privileged: bool, detach_keys: str | None, container: str, command: tuple[str, ...]) -> int:
     from podpy.engine.entities import ExecOptions
 
     opts = ExecOptions(command=list(command), env=parse_key_values(env, "environment variable"), user=user,
-                       workdir=workdir, detach=detach, interactive=interactive, tty=tty, privileged=privileged)
+                       workdir=workdir, detach=detach, interactive=interactive, tty=tty, privileged=privileged,
+                       detach_keys=detach_keys)
     return cli_state().engine.containers.exec(container, opts)

@@ -12,11 +12,22 @@ from podpy.cli.state import cli_state
 
 @click.command("run", context_settings=CONTEXT, help="Run a command in a new container")
 @click.option("-d", "--detach", is_flag=True, help="Run container in background and print container ID")
+@click.option("--detach-keys", default=None, metavar="KEYS",
+              help="Override the key sequence for detaching a container. Format is a single character [a-Z] "
+                   "or a comma separated sequence of `ctrl-<value>`, where `<value>` is one of: `a-z`, `@`, `^`, "
+                   "`[`, `\\`, `]`, `^` or `_`")
+@click.option("--sig-proxy", type=click.BOOL, default=True, show_default=True,
+              help="Proxy received signals to the process")
 @create_options
 @click.argument("image")
 @click.argument("command", nargs=-1)
-def run(image: str, command: tuple[str, ...], detach: bool, **flags: Any) -> int:
-    report = cli_state().engine.containers.run(run_options(image, command, detach=detach, **flags))
+def run(image: str, command: tuple[str, ...], detach: bool, detach_keys: str | None, sig_proxy: bool,
+        **flags: Any) -> int:
+    from podpy.util.record import replace
+
+    opts = replace(run_options(image, command, detach=detach, **flags), detach_keys=detach_keys,
+                   sig_proxy=sig_proxy)
+    report = cli_state().engine.containers.run(opts)
     if report.exit_code is None:
         click.echo(report.id)
         return 0

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from podpy.engine.entities import (
+    AttachOptions,
     ExecOptions,
     InspectReport,
     ItemReport,
@@ -24,10 +25,10 @@ from podpy.engine.entities import (
 from podpy.errors import NoSuchImage, PodpyError
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
 from podpy.specgen.mounts import parse_tmpfs, parse_volume
-from podpy.util import log
 
 if TYPE_CHECKING:
     from podpy.engine.local.engine import LocalEngine
+    from podpy.runtime.attach import AttachStreams
     from podpy.runtime.monitor import MonitorHandle
     from podpy.runtime.runtime import Runtime
     from podpy.state.records import Container
@@ -37,11 +38,12 @@ if TYPE_CHECKING:
 
 def resolve_image(rt: Runtime, name: str) -> Image:
     """A local image, loading an embedded one (``hello``) into the store on first use."""
-    from podpy.image.embedded import load_embedded
     from podpy.image.lookup import find_image
 
     found = find_image(rt.store.images, name)
     if found is None:
+        from podpy.image.embedded import load_embedded
+
         found = load_embedded(rt.store, name)
     if found is None:
         raise NoSuchImage(f"{name}: image not known")
@@ -53,7 +55,7 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
         basic=BasicSpec(name=opts.name, image=opts.image, command=list(opts.command),
                         entrypoint=None if opts.entrypoint is None else list(opts.entrypoint),
                         env=dict(opts.env), workdir=opts.workdir, user=opts.user, hostname=opts.hostname,
-                        labels=dict(opts.labels), terminal=False, stdin=False,
+                        labels=dict(opts.labels), terminal=opts.tty, stdin=opts.interactive,
                         auto_remove=opts.remove),
         storage=StorageSpec(read_only=opts.read_only,
                             mounts=[*map(parse_volume, opts.volumes), *map(parse_tmpfs, opts.tmpfs)]),
@@ -61,17 +63,54 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
     )
 
 
-def _attached_until_exit(rt: Runtime, handle: MonitorHandle, ctr: Container, *, remove: bool) -> int:
-    """Wait for an attached container (signals forwarded), clean up after it, tell the monitor so."""
+def _detach_keys(rt: Runtime, keys: str | None) -> bytes:
+    from podpy.runtime.attach import DEFAULT_DETACH_KEYS, parse_detach_keys
+
+    if keys is None:
+        keys = rt.opts.config.containers.engine.detach_keys if rt.opts.config else DEFAULT_DETACH_KEYS
+    return parse_detach_keys(keys)
+
+
+def _streams(rt: Runtime, ctr: Container, *, stdin: bool, detach_keys: str | None) -> AttachStreams:
+    from podpy.runtime.attach import AttachStreams
+
+    return AttachStreams(stdin=stdin and ctr.config.stdin, tty=ctr.config.tty,
+                         detach_keys=_detach_keys(rt, detach_keys))
+
+
+def _attached_until_exit(rt: Runtime, handle: MonitorHandle, ctr: Container, *, remove: bool,
+                         streams: AttachStreams | None = None, sig_proxy: bool = True) -> int:
+    """Wait for an attached container (signals forwarded), clean up after it, tell the monitor so.
+
+    With ``streams`` (-i, -t) the session runs over the handle's attach connection; typing the
+    detach keys leaves the container running (its monitor then cleans up) and returns 0, as Podman.
+    """
+    from contextlib import nullcontext
+
     from podpy.runtime import container as ops
     from podpy.runtime.monitor import forward_signals
 
-    with forward_signals(ctr.state.pid):
+    proxy = sig_proxy and not (streams and streams.tty)
+    with forward_signals(ctr.state.pid) if proxy else nullcontext():
+        if streams is not None and handle.attach_fd >= 0:
+            from podpy.runtime.attach import stream
+
+            if stream(handle.attach_fd, streams).detached:
+                handle.close()
+                return 0
         info = ops.wait_for_exit(rt, handle, ctr)
     ops.cleanup(rt, ctr.id, remove=remove, monitor_deletes_runtime_state=True)
     handle.ack_cleanup()
     handle.close()
     return info.exit_code
+
+
+def _console_size(tty: bool) -> tuple[int, int] | None:
+    if not tty:
+        return None
+    from podpy.runtime.attach import terminal_size
+
+    return terminal_size()
 
 
 class ContainersEngine:
@@ -82,18 +121,25 @@ class ContainersEngine:
         from podpy.runtime import container as ops
 
         rt = self.engine.runtime
-        if opts.tty or opts.interactive:
-            log.warning("-t/-i are not supported yet: running without a terminal and without stdin")
+        session = not opts.detach and (opts.tty or opts.interactive)
+        streams = None
+        if session:
+            # Bad detach keys fail before anything is made.
+            _detach_keys(rt, opts.detach_keys)
         ctr, image = self._create(opts)
         try:
-            handle = ops.start(rt, ctr, attach=not opts.detach, image=image)
+            if session:
+                streams = _streams(rt, ctr, stdin=True, detach_keys=opts.detach_keys)
+            handle = ops.start(rt, ctr, attach=not opts.detach, image=image, attach_client=session,
+                               console_size=_console_size(opts.tty))
         except BaseException:
             ops.remove(rt, ctr.id, force=True)
             raise
         if opts.detach:
             handle.close()
             return RunReport(ctr.id, None)
-        return RunReport(ctr.id, _attached_until_exit(rt, handle, ctr, remove=opts.remove))
+        return RunReport(ctr.id, _attached_until_exit(rt, handle, ctr, remove=opts.remove, streams=streams,
+                                                      sig_proxy=opts.sig_proxy))
 
     def create(self, opts: RunOptions) -> str:
         return self._create(opts)[0].id
@@ -122,20 +168,27 @@ class ContainersEngine:
             atomic_write_text(opts.cidfile, ctr.id, fsync=False)
         return ctr, image
 
-    def start(self, names: Sequence[str], *, attach: bool) -> list[ItemReport]:
+    def start(self, names: Sequence[str], *, attach: bool, attach_opts: AttachOptions | None = None
+              ) -> list[ItemReport]:
         from podpy.runtime import container as ops
 
         rt = self.engine.runtime
+        aopts = attach_opts or AttachOptions(no_stdin=True)
         reports = []
         for name in names:
             try:
                 ctr = rt.state.lookup_container(name)
-                handle = ops.start(rt, ctr, attach=attach)
+                streams = None
+                if attach and (ctr.config.tty or (ctr.config.stdin and not aopts.no_stdin)):
+                    streams = _streams(rt, ctr, stdin=not aopts.no_stdin, detach_keys=aopts.detach_keys)
+                handle = ops.start(rt, ctr, attach=attach, attach_client=streams is not None,
+                                   console_size=_console_size(ctr.config.tty and attach))
                 if not attach:
                     handle.close()
                     reports.append(ItemReport(ctr.id))
                     continue
-                code = _attached_until_exit(rt, handle, ctr, remove=ctr.config.auto_remove)
+                code = _attached_until_exit(rt, handle, ctr, remove=ctr.config.auto_remove, streams=streams,
+                                            sig_proxy=aopts.sig_proxy)
                 reports.append(ItemReport(ctr.id, exit_code=code))
             except PodpyError as e:
                 reports.append(ItemReport(name, str(e), e.exit_code, e.code))
@@ -206,11 +259,40 @@ class ContainersEngine:
     def exec(self, name: str, opts: ExecOptions) -> int:
         from podpy.runtime.execsession import ExecRequest, exec_in
 
-        if opts.tty:
-            log.warning("-t is not supported yet: running without a terminal")
-        return exec_in(self.engine.runtime, name, ExecRequest(
+        rt = self.engine.runtime
+        keys = _detach_keys(rt, opts.detach_keys) if opts.tty and not opts.detach else b""
+        return exec_in(rt, name, ExecRequest(
             command=list(opts.command), env=dict(opts.env), user=opts.user, workdir=opts.workdir,
-            detach=opts.detach, interactive=opts.interactive, privileged=opts.privileged))
+            detach=opts.detach, interactive=opts.interactive, privileged=opts.privileged, tty=opts.tty,
+            detach_keys=keys, console_size=_console_size(opts.tty)))
+
+    def attach(self, name: str, opts: AttachOptions) -> int:
+        """Attach to a running container until it exits (its exit code) or we detach (0)."""
+        from contextlib import nullcontext
+
+        from podpy.errors import InvalidStateError
+        from podpy.runtime.attach import connect, stream
+        from podpy.runtime.monitor import forward_signals, read_exit_file
+        from podpy.runtime.sync import sync
+
+        rt = self.engine.runtime
+        ctr = sync(rt, rt.state.lookup_container(name))
+        if not ctr.state.status.is_active():
+            raise InvalidStateError("you can only attach to running containers")
+        streams = _streams(rt, ctr, stdin=not opts.no_stdin, detach_keys=opts.detach_keys)
+        sock = connect(rt.run_paths.container_dir(ctr.id))
+        try:
+            proxy = opts.sig_proxy and not ctr.config.tty
+            with forward_signals(ctr.state.pid) if proxy else nullcontext():
+                result = stream(sock, streams)
+        finally:
+            os.close(sock)
+        if result.detached:
+            return 0
+        if result.exit_code is not None:
+            return result.exit_code
+        info = read_exit_file(rt.run_paths.exit_file(ctr.id))
+        return info.exit_code if info else 0
 
     def top(self, name: str, descriptors: Sequence[str]) -> tuple[list[str], list[list[str]]]:
         from podpy.runtime.top import top
