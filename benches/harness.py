@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -17,11 +18,13 @@ class Side:
     argv: Sequence[str]
     setup: Callable[[], None] | None = None
     before_each: Callable[[], None] | None = None  # untimed, e.g. a fresh store for every load
+    env: Mapping[str, str] | None = None  # extra environment for this side only
 
 
-def _time_once(argv: Sequence[str]) -> float:
+def _time_once(argv: Sequence[str], env: Mapping[str, str] | None = None) -> float:
+    full_env = {**os.environ, **env} if env else None
     start = time.perf_counter()
-    proc = subprocess.run(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=full_env)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
@@ -38,13 +41,13 @@ def compare(title: str, podpy: Side, podman: Side | None, *, rounds: int = 15, w
         for _ in range(warmup):
             if side.before_each:
                 side.before_each()
-            _time_once(side.argv)
+            _time_once(side.argv, side.env)
     times: dict[str, list[float]] = {s.name: [] for s in sides}
     for _ in range(rounds):
         for side in sides:
             if side.before_each:
                 side.before_each()
-            times[side.name].append(_time_once(side.argv))
+            times[side.name].append(_time_once(side.argv, side.env))
     print(f"\n{title}")
     for side in sides:
         t = times[side.name]

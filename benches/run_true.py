@@ -22,20 +22,18 @@ runtime = "runc"
 
 
 def podpy_command() -> list[str]:
-    """The installed console script (as users run it), else `python -m podpy` in a development tree.
-
-    Not the pyenv shim on PATH: that is a bash script that costs more than podpy itself.
+    """podpy as users run it: $PODPY_BIN, else the README's install (its own virtual environment,
+    linked from /usr/local/bin), else the console script next to this interpreter, else `python -m podpy`
+    in a development tree. Never the pyenv shim on PATH: a bash script that costs more than podpy itself.
     """
-    script = os.path.join(os.path.dirname(sys.executable), "podpy")
-    if os.path.isfile(script) and not os.environ.get("PYTHONPATH"):
-        return [script]
+    explicit = os.environ.get("PODPY_BIN")
+    if explicit:
+        return [explicit]
+    if not os.environ.get("PYTHONPATH"):
+        for script in ("/usr/local/bin/podpy", os.path.join(os.path.dirname(sys.executable), "podpy")):
+            if os.path.isfile(script):
+                return [os.path.realpath(script)]
     return [sys.executable, "-m", "podpy"]
-
-
-def podpy_package_dir() -> str:
-    import podpy
-
-    return os.path.dirname(os.path.abspath(podpy.__file__))
 
 
 def main() -> None:
@@ -52,30 +50,22 @@ def main() -> None:
             conf = os.path.join(base, "containers.conf")
             with open(conf, "w") as f:
                 f.write(PODMAN_CONF)
-            os.environ["CONTAINERS_CONF"] = conf
+            podman_env = {"CONTAINERS_CONF": conf}
             podman = ["podman", "--root", f"{base}/podman/root", "--runroot", f"{base}/podman/run",
                       "--cgroup-manager", "cgroupfs", "--events-backend", "file"]
             tar = os.path.join(base, "layer.tar")
             with open(tar, "wb") as f:
                 f.write(busybox_layer())
             subprocess.run([*podman, "import", "--change", "CMD sh", tar, "localhost/busybox:latest"],
-                           check=True, stdout=subprocess.DEVNULL)
+                           check=True, stdout=subprocess.DEVNULL, env={**os.environ, **podman_env})
             podman_side = Side("podman", [*podman, "run", "--rm", "--network", "none", "localhost/busybox",
-                                          "true"])
+                                          "true"], env=podman_env)
+        print(f"podpy: {' '.join(podpy_command())}")
         compare("run --rm --network none busybox true", podpy_side, podman_side, rounds=rounds, target=0.5)
-        # The same with site processing skipped: shows what the interpreter's own start-up costs on this
-        # host (site-packages .pth files run code at every Python start). Informative only.
-        import site
-
-        path = os.pathsep.join([os.path.dirname(podpy_package_dir()), *site.getsitepackages()])
-        bare = Side("podpy -S", ["env", f"PYTHONPATH={path}", sys.executable, "-S", "-m", "podpy",
-                                 "--root", f"{base}/podpy/root", "--runroot", f"{base}/podpy/run",
-                                 "run", "--rm", "--network", "none", "localhost/busybox", "true"])
-        compare("run --rm --network none busybox true (python -S)", bare, podman_side, rounds=rounds)
     finally:
         if have_podman():
             subprocess.run(["podman", "--root", f"{base}/podman/root", "--runroot", f"{base}/podman/run",
-                            "rm", "-af"], capture_output=True)
+                            "rm", "-af"], capture_output=True, env={**os.environ, "CONTAINERS_CONF": conf})
             subprocess.run(["podman", "--root", f"{base}/podman/root", "--runroot", f"{base}/podman/run",
                             "system", "reset", "-f"], capture_output=True)
         subprocess.run(["umount", "-R", "-l", f"{base}/podman/root/overlay"], capture_output=True)

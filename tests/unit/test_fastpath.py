@@ -62,7 +62,30 @@ def test_ps_parses_like_click(path: str, argv: list[str]) -> None:
         assert fast == _click_params(path, argv)
 
 
+RUN_LINES = [
+    ["busybox"], ["--rm", "busybox", "true"], ["-d", "--name", "x", "busybox", "sleep", "1"], ["-it", "busybox", "sh"],
+    ["-e", "A=1", "-eB=2", "--env=C=3", "busybox", "env"], ["--rm", "--network", "none", "localhost/busybox", "true"],
+    ["--sig-proxy=false", "busybox"], ["--sig-proxy", "0", "busybox"], ["busybox", "ls", "-l", "--all"],
+    ["-v", "/a:/b:ro", "--volume=/c:/d", "busybox"], ["--entrypoint", "", "busybox"], ["-h", "host", "busybox"],
+    ["-u", "1000:1000", "-w", "/tmp", "busybox", "id"], ["--", "busybox", "x"], ["-dit", "busybox"],
+    ["--detach-keys", "ctrl-a", "-l", "a=b", "--label=c=d", "busybox"], ["--read-only", "--tmpfs", "/t", "busybox"],
+    # declined ones
+    [], ["--help"], ["--bogus", "busybox"], ["--sig-proxy", "maybe", "busybox"], ["--sig-proxy=TRUE", "busybox"],
+    ["--name"], ["-e", "-x", "busybox"],
+]
+
+
+@pytest.mark.parametrize("argv", RUN_LINES, ids=lambda a: " ".join(a) or "(none)")
+@pytest.mark.parametrize("path", ["run", "container run"])
+def test_run_parses_like_click(path: str, argv: list[str]) -> None:
+    fast = _fast_params(path, argv)
+    if fast is not None:
+        assert fast == _click_params(path, argv)
+
+
 def test_common_lines_take_the_fast_path() -> None:
+    for argv in (["--rm", "busybox", "true"], ["-dit", "--name", "x", "busybox"], ["-h", "h", "busybox", "ls", "-l"]):
+        assert _fast_params("run", argv) is not None, argv
     for argv in (["-a"], ["-aq"], ["--format", "{{.ID}}"], ["-n3"], ["-f", "status=exited"]):
         assert _fast_params("ps", argv) is not None, argv
 
@@ -92,6 +115,12 @@ def _modules_after(*args: str) -> set[str]:
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=podpy_env())
     line = [ln for ln in proc.stderr.splitlines() if ln.startswith("MODULES ")][-1]
     return set(line.split()[1:])
+
+
+def test_run_runs_without_click(tmp_path: Any) -> None:
+    args = ("--root", str(tmp_path / "root"), "--runroot", str(tmp_path / "run"))
+    modules = _modules_after(*args, "run", "--rm", "no-such-image-here")
+    assert "click" not in modules
 
 
 def test_ps_runs_without_click(tmp_path: Any) -> None:

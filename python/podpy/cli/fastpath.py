@@ -16,13 +16,17 @@ from collections.abc import Callable
 from typing import Any
 
 # An option: (destination, kind, multiple, extra). kind is "flag" (extra: the value it sets),
-# "str", "int", "choice" (extra: the allowed values) or "decline" (eager flags such as --version).
+# "str", "int", "bool" (a value such as --sig-proxy=false), "choice" (extra: the allowed values) or
+# "decline" (eager flags such as --version).
 Option = tuple[str, str, bool, Any]
 # A command: (options by flag string, defaults by destination, positional (destination, nargs),
 # interspersed arguments allowed, help flag strings).
 Spec = tuple[dict[str, Option], dict[str, Any], tuple[tuple[str, int], ...], bool, tuple[str, ...]]
 
 COMPLETION_ENV = "_PODPY_COMPLETE"
+# click.BOOL's words; other spellings (upper case, spaces) are left to click.
+_BOOLS = {"true": True, "1": True, "yes": True, "y": True, "on": True, "t": True,
+          "false": False, "0": False, "no": False, "n": False, "off": False, "f": False}
 
 
 class Decline(Exception):
@@ -150,6 +154,8 @@ def _convert(option: Option, value: str) -> Any:
         if not value.isdigit():
             raise Decline
         return int(value)
+    if kind == "bool" and value in _BOOLS:
+        return _BOOLS[value]
     if kind == "choice" and value in option[3]:
         return value
     raise Decline

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from podpy.cli.containers.create_options import CONTEXT, create_options, run_options
+from podpy.cli.containers.create_options import CONTEXT, create_options
 from podpy.cli.state import cli_state
 
 
@@ -21,14 +21,7 @@ from podpy.cli.state import cli_state
 @create_options
 @click.argument("image")
 @click.argument("command", nargs=-1)
-def run(image: str, command: tuple[str, ...], detach: bool, detach_keys: str | None, sig_proxy: bool,
-        **flags: Any) -> int:
-    from podpy.util.record import replace
+def run(**params: Any) -> int:
+    from podpy.cli.containers.run_body import run as body
 
-    opts = replace(run_options(image, command, detach=detach, **flags), detach_keys=detach_keys,
-                   sig_proxy=sig_proxy)
-    report = cli_state().engine.containers.run(opts)
-    if report.exit_code is None:
-        click.echo(report.id)
-        return 0
-    return report.exit_code
+    return body(cli_state(), **params)

@@ -1,0 +1,24 @@
+"""podpy run once its flags are parsed, by click or by the fast path (podpy.cli.fastpath)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from podpy.cli.containers.runopts import run_options
+
+if TYPE_CHECKING:
+    from podpy.cli.state import CliState
+
+
+def run(state: CliState, *, image: str, command: tuple[str, ...], detach: bool, detach_keys: str | None,
+        sig_proxy: bool, **flags: Any) -> int:
+    from podpy.util.record import replace
+
+    opts = replace(run_options(image, command, detach=detach, **flags), detach_keys=detach_keys,
+                   sig_proxy=sig_proxy)
+    report = state.engine.containers.run(opts)
+    if report.exit_code is None:
+        sys.stdout.write(report.id + "\n")
+        return 0
+    return report.exit_code

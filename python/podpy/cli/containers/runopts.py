@@ -1,0 +1,53 @@
+"""The RunOptions that `create` and `run` make of their flags (click-free: the fast path uses it too)."""
+
+from __future__ import annotations
+
+import shlex
+from typing import TYPE_CHECKING, Any
+
+from podpy.cli.common import parse_key_values
+
+if TYPE_CHECKING:
+    from podpy.engine.entities import RunOptions
+
+
+def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: Any) -> RunOptions:
+    from podpy.engine.entities import RunOptions
+
+    entrypoint = flags["entrypoint"]
+    entry: list[str] | None = None
+    if entrypoint is not None:
+        entry = [] if entrypoint == "" else (_json_list(entrypoint) if entrypoint.startswith("[") else [entrypoint])
+    env = parse_key_values([*_file_lines(flags["env_files"]), *flags["env"]], "environment variable")
+    labels = parse_key_values([*_file_lines(flags["label_files"]), *flags["label"]], "label")
+    return RunOptions(
+        image=image, command=list(command), name=flags["name"], detach=detach, remove=flags["remove"],
+        entrypoint=entry, env=env, workdir=flags["workdir"], replace=flags["replace"], cidfile=flags["cidfile"],
+        user=flags["user"], hostname=flags["hostname"], labels=labels,
+        network=flags["network"] or "private", read_only=flags["read_only"], volumes=list(flags["volumes"]),
+        tmpfs=list(flags["tmpfs"]), tty=flags["tty"],
+        interactive=flags["interactive"])
+
+
+def _file_lines(paths: tuple[str, ...]) -> list[str]:
+    """KEY=VALUE lines of --env-file / --label-file files (blank lines and # comments skipped)."""
+    from podpy.errors import NotFoundError
+
+    lines: list[str] = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as f:
+                lines.extend(ln.strip() for ln in f if ln.strip() and not ln.lstrip().startswith("#"))
+        except FileNotFoundError:
+            raise NotFoundError(f"open {path}: no such file or directory") from None
+    return lines
+
+
+def _json_list(text: str) -> list[str]:
+    import json
+
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return shlex.split(text)
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
