@@ -42,6 +42,33 @@ class RunOptions:
     interactive: bool = False
     detach_keys: str | None = None  # None: containers.conf's engine.detach_keys
     sig_proxy: bool = True
+    annotations: dict[str, str] = field(default_factory=dict)
+    stop_signal: str = ""
+    stop_timeout: int | None = None
+    # security (as the flags give them; the engine parses and validates)
+    privileged: bool = False
+    cap_add: list[str] = field(default_factory=list)
+    cap_drop: list[str] = field(default_factory=list)
+    security_opt: list[str] = field(default_factory=list)
+    group_add: list[str] = field(default_factory=list)
+    oom_score_adj: int | None = None
+    # resources
+    memory: str = ""
+    memory_reservation: str = ""
+    memory_swap: str = ""
+    cpus: str = ""
+    cpu_shares: int | None = None
+    cpu_period: int | None = None
+    cpu_quota: int | None = None
+    cpuset_cpus: str = ""
+    cpuset_mems: str = ""
+    pids_limit: int | None = None
+    ulimits: list[str] = field(default_factory=list)
+    devices: list[str] = field(default_factory=list)
+    init: bool = False
+    init_path: str = ""
+    pidfile: str = ""
+    read_only_tmpfs: bool = True
 
 
 @record

@@ -24,7 +24,9 @@ from podpy.runtime.runtime import Runtime
 from podpy.runtime.sync import alive, sync
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
 from podpy.specgen.mounts import UserMount
-from podpy.specgen.oci import ImageDefaults, Rlimit, build_oci_spec
+from podpy.specgen.oci import DEFAULT_CAPABILITIES, HostDefaults, ImageDefaults, Rlimit, build_oci_spec
+from podpy.specgen.resources import ResourceSpec
+from podpy.specgen.security import SecuritySpec
 from podpy.specgen.user import resolve_user
 from podpy.state.records import Container, ContainerConfig, ContainerState
 from podpy.storage.records import Image
@@ -33,7 +35,7 @@ from podpy.util.atomic import atomic_write
 from podpy.util.fs import remove_tree
 from podpy.util.ids import new_id, short_id
 from podpy.util.locks import flocked
-from podpy.util.record import replace
+from podpy.util.record import asdict, replace
 from podpy.util.timefmt import now_rfc3339
 
 _NAME_ATTEMPTS = 20
@@ -76,6 +78,8 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str) -> Co
         log_path=os.path.join(userdata, "ctr.log"), stop_signal=gen.basic.stop_signal,
         stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv), read_only=gen.storage.read_only,
         mounts=[m.to_oci() for m in gen.storage.mounts], tty=gen.basic.terminal, stdin=gen.basic.stdin,
+        security=asdict(gen.security), resources=asdict(gen.resources), init=gen.basic.init,
+        init_path=gen.basic.init_path, pidfile=gen.basic.pidfile, read_only_tmpfs=gen.storage.read_only_tmpfs,
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     if gen.basic.name:
@@ -107,10 +111,10 @@ def _exit_command(rt: Runtime, ctr: Container) -> list[str]:
     return [*cmd, ctr.id]
 
 
-def _rlimits(rt: Runtime) -> list[Rlimit]:
+def _rlimits(rt: Runtime, ulimits: list[str]) -> list[Rlimit]:
     from podpy.runtime.probe import container_rlimits
 
-    limits, warnings = container_rlimits(rt.opts.default_ulimits)
+    limits, warnings = container_rlimits(rt.opts.default_ulimits, ulimits)
     for warning in warnings:
         log.debug("%s", warning)
     return [Rlimit(r.type, r.soft, r.hard) for r in limits]
@@ -124,12 +128,24 @@ def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
                         entrypoint=list(cfg.entrypoint), env=env, workdir=cfg.workdir, user=cfg.user,
                         hostname=cfg.hostname, labels=dict(cfg.labels), annotations=dict(cfg.annotations),
                         auto_remove=cfg.auto_remove, stop_signal=cfg.stop_signal, stop_timeout=cfg.stop_timeout,
-                        terminal=cfg.tty, stdin=cfg.stdin),
-        storage=StorageSpec(read_only=cfg.read_only,
+                        terminal=cfg.tty, stdin=cfg.stdin, init=cfg.init, init_path=cfg.init_path,
+                        pidfile=cfg.pidfile),
+        storage=StorageSpec(read_only=cfg.read_only, read_only_tmpfs=cfg.read_only_tmpfs,
                             mounts=[UserMount(str(m["destination"]), str(m["type"]), str(m["source"]),
                                               [str(o) for o in m["options"]]) for m in cfg.mounts]),
         network=NetworkSpec(mode=cfg.network_mode),
+        security=SecuritySpec(**cfg.security), resources=ResourceSpec(**cfg.resources),
     )
+
+
+def _host_defaults(rt: Runtime, gen: SpecGenerator) -> HostDefaults:
+    init_path = rt.opts.init_path
+    if gen.basic.init and not gen.basic.init_path and not os.path.exists(init_path):
+        # Debian's catatonit package installs here; Podman's own path exists only beside Podman.
+        init_path = next((p for p in ("/usr/bin/catatonit", "/usr/libexec/catatonit/catatonit")
+                          if os.path.exists(p)), init_path)
+    return HostDefaults(capabilities=rt.opts.default_capabilities or DEFAULT_CAPABILITIES,
+                        pids_limit=rt.opts.pids_limit, init_path=init_path)
 
 
 def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_size: tuple[int, int] | None) -> str:
@@ -148,9 +164,10 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
     files = write_etc_files(userdata, container_id=ctr.id, name=ctr.name, image=ctr.config.image_name,
                             hostname=ctr.config.hostname, network_mode=ctr.config.network_mode)
     defaults = image_defaults(image)
-    user = resolve_user(gen.basic.user or defaults.user, rootfs)
+    user = resolve_user(gen.basic.user or defaults.user, rootfs, tuple(gen.security.group_add))
     spec = build_oci_spec(gen, defaults, rootfs=rootfs, user=user, hostname=ctr.config.hostname, files=files,
-                          rlimits=_rlimits(rt), cgroups_path=f"/podpy/podpy-{ctr.id}", console_size=console_size,
+                          rlimits=_rlimits(rt, gen.resources.ulimits), cgroups_path=f"/podpy/podpy-{ctr.id}",
+                          console_size=console_size, host=_host_defaults(rt, gen),
                           annotations={"io.podman.annotations.autoremove":
                                        "TRUE" if ctr.config.auto_remove else "FALSE", **ctr.config.annotations})
     atomic_write(os.path.join(userdata, "config.json"), json.dumps(spec).encode(), fsync=False)
@@ -205,6 +222,10 @@ def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = No
         ctr.state.exit_code = 0
         ctr.state.finished_at = ""
         rt.state.save_state(ctr.id, ctr.state)
+        if ctr.config.pidfile:
+            from podpy.util.atomic import atomic_write_text
+
+            atomic_write_text(ctr.config.pidfile, str(pid), fsync=False)
         return handle
 
 

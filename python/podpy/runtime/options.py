@@ -20,6 +20,9 @@ class RuntimeOptions:
     default_ulimits: tuple[str, ...] = ()
     log_driver: str = "k8s-file"
     default_env: tuple[str, ...] = ()
+    default_capabilities: tuple[str, ...] = ()  # empty: Podman's built-in set
+    pids_limit: int = 2048
+    init_path: str = "/usr/libexec/podman/catatonit"
     debug: bool = False
     global_args: tuple[str, ...] = field(default_factory=tuple)  # re-passed to exit commands
     config: EngineConfig | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from podpy.define.names import validate_name
 from podpy.errors import UsageError
 from podpy.specgen.mounts import UserMount
+from podpy.specgen.resources import ResourceSpec
+from podpy.specgen.security import SecuritySpec
 from podpy.util.record import field, record
 
 NETWORK_MODES = ("none", "host", "private")
@@ -27,11 +29,15 @@ class BasicSpec:
     auto_remove: bool = False
     stop_signal: int = 15
     stop_timeout: int = 10
+    init: bool = False  # --init: a tiny init (catatonit) as PID 1 that reaps and forwards signals
+    init_path: str = ""  # "": containers.conf's init_path
+    pidfile: str = ""
 
 
 @record(frozen=False)
 class StorageSpec:
     read_only: bool = False
+    read_only_tmpfs: bool = True  # with --read-only: tmpfs on /run, /tmp and /var/tmp (Podman's default)
     mounts: list[UserMount] = field(default_factory=list)
 
 
@@ -45,8 +51,12 @@ class SpecGenerator:
     basic: BasicSpec = field(default_factory=BasicSpec)
     storage: StorageSpec = field(default_factory=StorageSpec)
     network: NetworkSpec = field(default_factory=NetworkSpec)
+    security: SecuritySpec = field(default_factory=SecuritySpec)
+    resources: ResourceSpec = field(default_factory=ResourceSpec)
 
     def validate(self) -> None:
+        self.security.validate()
+        self.resources.validate()
         if not self.basic.image:
             raise UsageError("an image or a root filesystem is required")
         if self.basic.name:

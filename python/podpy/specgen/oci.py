@@ -106,39 +106,92 @@ def _with_user_mounts(defaults: list[dict[str, Any]], gen: SpecGenerator) -> lis
     return [m for m in defaults if m["destination"] not in taken] + [m.to_oci() for m in gen.storage.mounts]
 
 
+INIT_PATH_IN_CONTAINER = "/run/podman-init"
+_READ_ONLY_TMPFS = ("/run", "/tmp", "/var/tmp")
+
+
+@record
+class HostDefaults:
+    """What containers.conf contributes to every container's spec."""
+
+    capabilities: tuple[str, ...] = DEFAULT_CAPABILITIES
+    pids_limit: int = 2048
+    init_path: str = "/usr/libexec/podman/catatonit"
+
+
+def _extra_mounts(gen: SpecGenerator, host: HostDefaults) -> list[dict[str, Any]]:
+    mounts = []
+    if gen.storage.read_only and gen.storage.read_only_tmpfs:
+        taken = {m.destination for m in gen.storage.mounts}
+        mounts += [_mount(d, "tmpfs", "tmpfs", ["rw", "rprivate", "nosuid", "nodev", "tmpcopyup"])
+                   for d in _READ_ONLY_TMPFS if d not in taken]
+    if gen.basic.init:
+        mounts.append(_mount(INIT_PATH_IN_CONTAINER, "bind", gen.basic.init_path or host.init_path,
+                             ["bind", "ro", "rprivate"]))
+    return mounts
+
+
 def build_oci_spec(gen: SpecGenerator, image: ImageDefaults, *, rootfs: str, user: ResolvedUser,
                    hostname: str, files: HostFiles, rlimits: list[Rlimit], cgroups_path: str,
-                   annotations: dict[str, str], console_size: tuple[int, int] | None = None) -> dict[str, Any]:
+                   annotations: dict[str, str], console_size: tuple[int, int] | None = None,
+                   host: HostDefaults | None = None) -> dict[str, Any]:
     """``console_size``: (rows, cols) the pty starts with (-t), so the process never sees 0x0."""
-    caps = list(DEFAULT_CAPABILITIES)
+    from podpy.specgen import resources as res
+    from podpy.specgen import security as sec
+
+    host = host or HostDefaults()
+    security = gen.security
+    caps = sec.capabilities(security, tuple(sec.normalize_capability(c) for c in host.capabilities))
     namespaces = [{"type": t} for t in ("pid", "ipc", "uts", "mount")]
     if gen.network.mode != "host":
         namespaces.append({"type": "network"})
+    args = process_args(gen, image)
+    if gen.basic.init:
+        args = [INIT_PATH_IN_CONTAINER, "--", *args]
     process: dict[str, Any] = {
         "terminal": gen.basic.terminal,
         "user": {"uid": user.uid, "gid": user.gid,
                  **({"additionalGids": list(user.additional_gids)} if user.additional_gids else {})},
-        "args": process_args(gen, image),
+        "args": args,
         "env": merged_env(gen, image, hostname=hostname, home=user.home),
         "cwd": gen.basic.workdir or image.workdir or "/",
         "capabilities": {"bounding": caps, "effective": caps, "permitted": caps},
         "rlimits": [{"type": r.type, "hard": r.hard, "soft": r.soft} for r in rlimits],
-        "noNewPrivileges": False,
+        "noNewPrivileges": security.no_new_privileges,
     }
+    if security.oom_score_adj is not None:
+        process["oomScoreAdj"] = security.oom_score_adj
     if gen.basic.terminal and console_size:
         process["consoleSize"] = {"height": console_size[0], "width": console_size[1]}
+    mounts = _with_user_mounts(default_mounts(files, read_only=gen.storage.read_only), gen)
+    if security.privileged:
+        for mount in mounts:
+            if mount["destination"] in ("/sys", "/sys/fs/cgroup"):
+                mount["options"] = [o for o in mount["options"] if o != "ro"] + ["rw"]
+        devices = res.host_devices()
+        device_rules: list[dict[str, Any]] = [{"allow": True, "access": "rwm"}]
+    else:
+        devices, allowed = res.oci_devices(gen.resources.devices)
+        device_rules = [{"allow": False, "access": "rwm"}, *allowed]
+    linux: dict[str, Any] = {
+        "resources": {"devices": device_rules,
+                      **res.cgroup_resources(gen.resources, default_pids_limit=host.pids_limit)},
+        "cgroupsPath": cgroups_path,
+        "namespaces": namespaces,
+        "maskedPaths": sec.masked_paths(security, MASKED_PATHS),
+        "readonlyPaths": sec.readonly_paths(security, READONLY_PATHS),
+    }
+    if devices:
+        linux["devices"] = devices
+    seccomp = sec.seccomp_section(security, caps)
+    if seccomp is not None:
+        linux["seccomp"] = seccomp
     return {
         "ociVersion": "1.0.2-dev",
         "process": process,
         "root": {"path": rootfs, "readonly": gen.storage.read_only},
         "hostname": hostname,
-        "mounts": _with_user_mounts(default_mounts(files, read_only=gen.storage.read_only), gen),
+        "mounts": [*mounts, *_extra_mounts(gen, host)],
         "annotations": annotations,
-        "linux": {
-            "resources": {"devices": [{"allow": False, "access": "rwm"}]},
-            "cgroupsPath": cgroups_path,
-            "namespaces": namespaces,
-            "maskedPaths": list(MASKED_PATHS),
-            "readonlyPaths": list(READONLY_PATHS),
-        },
+        "linux": linux,
     }

@@ -29,7 +29,8 @@ def _read_in_root(rootfs: str, path: str) -> list[list[str]]:
         return []
 
 
-def resolve_user(spec: str, rootfs: str) -> ResolvedUser:
+def resolve_user(spec: str, rootfs: str, group_add: tuple[str, ...] = ()) -> ResolvedUser:
+    """``group_add``: --group-add values (names from the container's /etc/group, or GIDs)."""
     spec = spec or "0"
     user_part, _, group_part = spec.partition(":")
     passwd = _read_in_root(rootfs, "/etc/passwd")
@@ -69,4 +70,16 @@ def resolve_user(spec: str, rootfs: str) -> ResolvedUser:
         for rec in groups:
             if len(rec) >= 4 and name in rec[3].split(",") and rec[2].isdigit() and int(rec[2]) != gid:
                 extra.append(int(rec[2]))
+    for group in group_add:
+        if group == "keep-groups":
+            continue  # rootless only: keeps the caller's groups; nothing to add as root
+        if group.isdigit():
+            number = int(group)
+        else:
+            match = [rec for rec in groups if len(rec) >= 3 and rec[0] == group and rec[2].isdigit()]
+            if not match:
+                raise UsageError(f"unable to find group {group}: no matching entries in group file")
+            number = int(match[0][2])
+        if number != gid and number not in extra:
+            extra.append(number)
     return ResolvedUser(uid, gid, tuple(extra), home)

@@ -39,6 +39,12 @@ class ContainerConfig:
     mounts: list[dict[str, Any]] = field(default_factory=list)  # bind and tmpfs mounts, OCI-shaped
     tty: bool = False  # -t: the process gets a pseudo-terminal
     stdin: bool = False  # -i: the monitor keeps the process's stdin open for attach clients
+    security: dict[str, Any] = field(default_factory=dict)  # SecuritySpec as JSON
+    resources: dict[str, Any] = field(default_factory=dict)  # ResourceSpec as JSON
+    init: bool = False
+    init_path: str = ""
+    pidfile: str = ""
+    read_only_tmpfs: bool = True
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

@@ -33,6 +33,38 @@ _OPTIONS = (
     click.option("--label-file", "label_files", multiple=True, help="Read in a line delimited file of labels"),
     click.option("--replace", is_flag=True, help="If a container with the same name exists, replace it"),
     click.option("--cidfile", default="", help="Write the container ID to the file"),
+    click.option("--annotation", "annotations", multiple=True, help="Add annotations to container (key=value)"),
+    click.option("--stop-signal", default="", help="Signal to stop a container. Default is SIGTERM"),
+    click.option("--stop-timeout", type=int, default=None,
+                 help="Timeout (in seconds) that containers stopped by user command have to exit"),
+    click.option("--privileged", is_flag=True, help="Give extended privileges to container"),
+    click.option("--cap-add", multiple=True, help="Add capabilities to the container"),
+    click.option("--cap-drop", multiple=True, help="Drop capabilities from the container"),
+    click.option("--security-opt", multiple=True, help="Security Options"),
+    click.option("--group-add", multiple=True, help="Add additional groups to the primary container process"),
+    click.option("--oom-score-adj", type=int, default=None, help="Tune the host's OOM preferences (-1000 to 1000)"),
+    click.option("-m", "--memory", default="", help="Memory limit (format: <number>[<unit>], where unit = b, k, m "
+                 "or g)"),
+    click.option("--memory-reservation", default="", help="Memory soft limit (format: <number>[<unit>])"),
+    click.option("--memory-swap", default="", help="Swap limit equal to memory plus swap: '-1' to enable "
+                 "unlimited swap"),
+    click.option("--cpus", default="", help="Number of CPUs. The default is 0.000 which means no limit"),
+    click.option("-c", "--cpu-shares", type=int, default=None, help="CPU shares (relative weight)"),
+    click.option("--cpu-period", type=int, default=None, help="Limit the CPU CFS (Completely Fair Scheduler) "
+                 "period"),
+    click.option("--cpu-quota", type=int, default=None, help="Limit the CPU CFS (Completely Fair Scheduler) quota"),
+    click.option("--cpuset-cpus", default="", help="CPUs in which to allow execution (0-3, 0,1)"),
+    click.option("--cpuset-mems", default="", help="Memory nodes (MEMs) in which to allow execution (0-3, 0,1)"),
+    click.option("--pids-limit", type=int, default=None, help="Tune container pids limit (set -1 for unlimited)"),
+    click.option("--ulimit", "ulimits", multiple=True, help="Ulimit options"),
+    click.option("--device", "devices", multiple=True, help="Add a host device to the container"),
+    click.option("--init", is_flag=True, help="Run an init binary inside the container that forwards signals and "
+                 "reaps processes"),
+    click.option("--init-path", default="", help="Path to the container-init binary"),
+    click.option("--pidfile", default="", help="Write the container process ID to the file"),
+    click.option("--read-only-tmpfs", type=click.BOOL, default=True, show_default=True,
+                 help="When running containers in read-only mode mount a read-write tmpfs on /run, /tmp and "
+                      "/var/tmp"),
 )
 
 CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}

@@ -26,7 +26,16 @@ def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: 
         user=flags["user"], hostname=flags["hostname"], labels=labels,
         network=flags["network"] or "private", read_only=flags["read_only"], volumes=list(flags["volumes"]),
         tmpfs=list(flags["tmpfs"]), tty=flags["tty"],
-        interactive=flags["interactive"])
+        interactive=flags["interactive"],
+        annotations=parse_key_values(list(flags["annotations"]), "annotation"), stop_signal=flags["stop_signal"],
+        stop_timeout=flags["stop_timeout"], privileged=flags["privileged"], cap_add=list(flags["cap_add"]),
+        cap_drop=list(flags["cap_drop"]), security_opt=list(flags["security_opt"]),
+        group_add=list(flags["group_add"]), oom_score_adj=flags["oom_score_adj"], memory=flags["memory"],
+        memory_reservation=flags["memory_reservation"], memory_swap=flags["memory_swap"], cpus=flags["cpus"],
+        cpu_shares=flags["cpu_shares"], cpu_period=flags["cpu_period"], cpu_quota=flags["cpu_quota"],
+        cpuset_cpus=flags["cpuset_cpus"], cpuset_mems=flags["cpuset_mems"], pids_limit=flags["pids_limit"],
+        ulimits=list(flags["ulimits"]), devices=list(flags["devices"]), init=flags["init"],
+        init_path=flags["init_path"], pidfile=flags["pidfile"], read_only_tmpfs=flags["read_only_tmpfs"])
 
 
 def _file_lines(paths: tuple[str, ...]) -> list[str]:

@@ -22,9 +22,8 @@ from podpy.engine.entities import (
     StopOptions,
     WaitReport,
 )
+from podpy.engine.local.runspec import spec_from_run_options
 from podpy.errors import NoSuchImage, PodpyError
-from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
-from podpy.specgen.mounts import parse_tmpfs, parse_volume
 
 if TYPE_CHECKING:
     from podpy.engine.local.engine import LocalEngine
@@ -48,19 +47,6 @@ def resolve_image(rt: Runtime, name: str) -> Image:
     if found is None:
         raise NoSuchImage(f"{name}: image not known")
     return found
-
-
-def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
-    return SpecGenerator(
-        basic=BasicSpec(name=opts.name, image=opts.image, command=list(opts.command),
-                        entrypoint=None if opts.entrypoint is None else list(opts.entrypoint),
-                        env=dict(opts.env), workdir=opts.workdir, user=opts.user, hostname=opts.hostname,
-                        labels=dict(opts.labels), terminal=opts.tty, stdin=opts.interactive,
-                        auto_remove=opts.remove),
-        storage=StorageSpec(read_only=opts.read_only,
-                            mounts=[*map(parse_volume, opts.volumes), *map(parse_tmpfs, opts.tmpfs)]),
-        network=NetworkSpec(mode=opts.network),
-    )
 
 
 def _detach_keys(rt: Runtime, keys: str | None) -> bytes:

@@ -31,6 +31,8 @@ def runtime_options(opts: EngineOptions) -> RuntimeOptions:
         default_ulimits=tuple(cfg.containers.containers.default_ulimits),
         log_driver=cfg.containers.containers.log_driver or "k8s-file",
         default_env=tuple(cfg.containers.containers.env), debug=opts.log_level in ("debug", "trace"),
+        default_capabilities=tuple(cfg.containers.containers.default_capabilities),
+        pids_limit=cfg.containers.containers.pids_limit, init_path=cfg.containers.containers.init_path,
         global_args=tuple(global_args), config=cfg,
     )
 

@@ -12,7 +12,7 @@ from podpy.util.timefmt import parse_rfc3339, time_ago
 
 if TYPE_CHECKING:
     from podpy.runtime.runtime import Runtime
-    from podpy.state.records import Container
+    from podpy.state.records import Container, ContainerConfig
     from podpy.storage.records import Image
 
 ZERO_TIME = "0001-01-01T00:00:00Z"
@@ -96,8 +96,8 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
         "MountLabel": "",
         "ProcessLabel": "",
         "AppArmorProfile": "",
-        "EffectiveCaps": None,
-        "BoundingCaps": None,
+        "EffectiveCaps": _caps(cfg),
+        "BoundingCaps": _caps(cfg),
         "ExecIDs": [],
         "GraphDriver": {
             "Name": rt.store_paths.driver,
@@ -150,10 +150,61 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
             "NetworkMode": "none" if cfg.network_mode == "private" else cfg.network_mode,
             "AutoRemove": cfg.auto_remove,
             "RestartPolicy": {"Name": "", "MaximumRetryCount": 0},
-            "Privileged": False,
-            "ReadonlyRootfs": False,
+            "ReadonlyRootfs": cfg.read_only,
+            **_host_config_limits(cfg),
         },
     }
+
+
+def _caps(cfg: ContainerConfig) -> list[str]:
+    from podpy.specgen.oci import DEFAULT_CAPABILITIES
+    from podpy.specgen.security import SecuritySpec, capabilities
+
+    return capabilities(SecuritySpec(**cfg.security), DEFAULT_CAPABILITIES)
+
+
+def _host_config_limits(cfg: ContainerConfig) -> dict[str, Any]:
+    """HostConfig's security and resource fields, from what the container was created with."""
+    from podpy.specgen.oci import DEFAULT_CAPABILITIES
+    from podpy.specgen.resources import CPU_PERIOD, ResourceSpec, parse_device
+    from podpy.specgen.security import SecuritySpec, capabilities
+
+    sec = SecuritySpec(**cfg.security)
+    res = ResourceSpec(**cfg.resources)
+    caps = capabilities(sec, DEFAULT_CAPABILITIES)
+    devices = [parse_device(d) for d in res.devices]
+    return {
+        "Privileged": sec.privileged,
+        "CapAdd": sorted(c for c in caps if c not in DEFAULT_CAPABILITIES),
+        "CapDrop": sorted(c for c in DEFAULT_CAPABILITIES if c not in caps),
+        "SecurityOpt": list(sec.security_opts),
+        "GroupAdd": list(sec.group_add),
+        "OomScoreAdj": sec.oom_score_adj or 0,
+        "Devices": [{"PathOnHost": d.host_path, "PathInContainer": d.container_path,
+                     "CgroupPermissions": d.permissions} for d in devices],
+        "Ulimits": [_ulimit(u) for u in res.ulimits],
+        "Memory": res.memory,
+        "MemoryReservation": res.memory_reservation,
+        "MemorySwap": res.memory_swap or (2 * res.memory if res.memory else 0),
+        "NanoCpus": int(res.cpus * 1e9),
+        "CpuShares": res.cpu_shares,
+        "CpuPeriod": res.cpu_period or (CPU_PERIOD if res.cpus else 0),
+        "CpuQuota": res.cpu_quota or int(res.cpus * CPU_PERIOD),
+        "CpusetCpus": res.cpuset_cpus,
+        "CpusetMems": res.cpuset_mems,
+        "PidsLimit": res.pids_limit or 0,
+        "Init": cfg.init,
+    }
+
+
+def _ulimit(text: str) -> dict[str, Any]:
+    name, _, values = text.partition("=")
+    soft, _, hard = values.partition(":")
+
+    def number(v: str) -> int:
+        return -1 if v in ("unlimited", "-1") else int(v)
+
+    return {"Name": f"RLIMIT_{name.upper()}", "Soft": number(soft), "Hard": number(hard or soft)}
 
 
 def _image_config(image: Image) -> dict[str, Any]:
