@@ -24,8 +24,14 @@ from podpy.cli.state import cli_state
 @click.argument("command", nargs=-1, required=True)
 def exec_(detach: bool, env: tuple[str, ...], interactive: bool, tty: bool, user: str, workdir: str,
           privileged: bool, detach_keys: str | None, container: str, command: tuple[str, ...]) -> int:
+    import sys
+
     from podpy.engine.entities import ExecOptions
 
+    if tty and interactive and not sys.stdin.isatty():
+        from podpy.util import log
+
+        log.warning("The input device is not a TTY. The --tty and --interactive flags might not work properly")
     opts = ExecOptions(command=list(command), env=parse_key_values(env, "environment variable"), user=user,
                        workdir=workdir, detach=detach, interactive=interactive, tty=tty, privileged=privileged,
                        detach_keys=detach_keys)

@@ -15,6 +15,10 @@ def run(state: CliState, *, image: str, command: tuple[str, ...], detach: bool, 
         sig_proxy: bool, **flags: Any) -> int:
     from podpy.util.record import replace
 
+    if flags["tty"] and flags["interactive"] and not sys.stdin.isatty():
+        from podpy.util import log
+
+        log.warning("The input device is not a TTY. The --tty and --interactive flags might not work properly")
     opts = replace(run_options(image, command, detach=detach, **flags), detach_keys=detach_keys,
                    sig_proxy=sig_proxy)
     report = state.engine.containers.run(opts)
