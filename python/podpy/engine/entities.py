@@ -92,6 +92,7 @@ class PsOptions:
     latest: bool = False
     last: int = -1
     filters: dict[str, list[str]] = field(default_factory=dict)
+    size: bool = False  # compute RwSize/RootFsSize (walks each writable layer: only when asked)
 
 
 @record
@@ -148,6 +149,8 @@ class LogsOptions:
     tail: int = -1
     names: bool = False
     follow: bool = False
+    since: float | None = None  # seconds since the epoch
+    until: float | None = None
 
 
 @record
@@ -213,6 +216,7 @@ class WaitReport:
     id: str
     exit_code: int = 0
     error: str = ""
+    missing: bool = False  # the error is that no such container exists
 
 
 @record

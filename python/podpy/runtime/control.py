@@ -91,6 +91,53 @@ def wait(rt: Runtime, name_or_id: str) -> int:
     return _wait_exited(rt, ctr, None).state.exit_code
 
 
+WAIT_CONDITIONS = ("configured", "created", "exited", "paused", "running", "stopped", "removing",
+                   "initialized", "stopping", "healthy", "unhealthy")
+
+
+def wait_for(rt: Runtime, name_or_id: str, conditions: list[str], interval: float) -> int:
+    """Podman's `wait --condition`: block until the container is in one of ``conditions``.
+
+    The exit code for the exit conditions (stopped, exited), -1 for the others, as Podman prints.
+    """
+    wanted = set(conditions) or {"stopped", "exited"}
+    unknown = wanted - set(WAIT_CONDITIONS)
+    if unknown:
+        raise InvalidStateError(f"unknown condition {sorted(unknown)[0]!r}")
+    if wanted & {"healthy", "unhealthy"}:
+        raise InvalidStateError("container has no healthcheck configured")
+    if wanted <= {"stopped", "exited"}:
+        return wait(rt, name_or_id) if interval <= 0 else _wait_polling(rt, name_or_id, interval)
+    ctr = rt.state.lookup_container(name_or_id)
+    aliases = {"initialized": "created", "stopping": "running"}
+    while True:
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            if "removing" in wanted:
+                return -1
+            raise NoSuchContainer(f"no container with name or ID {name_or_id!r} found: no such container")
+        ctr = sync(rt, current)
+        status = ctr.state.status.value
+        if status in wanted or any(aliases.get(c) == status for c in wanted):
+            return ctr.state.exit_code if status in ("stopped", "exited") else -1
+        if status == "stopped" and "exited" in wanted or status == "exited" and "stopped" in wanted:
+            return ctr.state.exit_code
+        time.sleep(interval)
+
+
+def _wait_polling(rt: Runtime, name_or_id: str, interval: float) -> int:
+    ctr = rt.state.lookup_container(name_or_id)
+    while True:
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            code = rt.state.removed_exit_code(ctr.id)
+            return ctr.state.exit_code if code is None else code
+        ctr = sync(rt, current)
+        if ctr.state.status.is_finished():
+            return ctr.state.exit_code
+        time.sleep(interval)
+
+
 def _freeze(rt: Runtime, name_or_id: str, *, pause: bool) -> Container:
     ctr = rt.state.lookup_container(name_or_id)
     with locked(rt, ctr.id):

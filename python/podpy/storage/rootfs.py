@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 
 from podpy import _native
 from podpy.errors import StorageError
@@ -67,6 +68,21 @@ class RootfsStore:
         except OSError as e:
             raise StorageError(f"mounting container {container_id[:12]} rootfs: {e.strerror or e}") from e
         return merged
+
+    def rw_size(self, container_id: str) -> int:
+        """Bytes in the writable layer (apparent sizes, each inode once), as `ps --size` shows."""
+        seen: set[tuple[int, int]] = set()
+        total = 0
+        for root, dirs, files in os.walk(os.path.join(self._dir(container_id), "diff")):
+            for name in (*dirs, *files):
+                try:
+                    st = os.lstat(os.path.join(root, name))
+                except OSError:
+                    continue
+                if (st.st_dev, st.st_ino) not in seen and not stat.S_ISDIR(st.st_mode):
+                    seen.add((st.st_dev, st.st_ino))
+                    total += st.st_size
+        return total
 
     def unmount(self, container_id: str) -> None:
         merged = self.merged_dir(container_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 def now_rfc3339() -> str:
@@ -67,3 +67,49 @@ def time_ago(stamp: str, now: float | None = None) -> str:
     current = time.time() if now is None else now
     return human_duration(current - parse_rfc3339(stamp)) + " ago"
 
+
+
+_GO_UNITS = (("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1.0), ("m", 60.0), ("h", 3600.0))
+
+
+def parse_go_duration(text: str) -> float:
+    """Go's time.ParseDuration (`250ms`, `1m30s`, `1.5h`) in seconds; ValueError for anything else."""
+    rest = text.strip()
+    if rest in ("0", ""):
+        if rest == "":
+            raise ValueError(text)
+        return 0.0
+    sign = -1.0 if rest.startswith("-") else 1.0
+    rest = rest.lstrip("+-")
+    total = 0.0
+    while rest:
+        number = ""
+        while rest and (rest[0].isdigit() or rest[0] == "."):
+            number, rest = number + rest[0], rest[1:]
+        unit = next((u for u, _ in sorted(_GO_UNITS, key=lambda x: -len(x[0])) if rest.startswith(u)), None)
+        if not number or unit is None:
+            raise ValueError(text)
+        rest = rest[len(unit):]
+        total += float(number) * dict(_GO_UNITS)[unit]
+    return sign * total
+
+
+def parse_time_filter(text: str, now: float | None = None) -> float:
+    """Podman's --since/--until values: a Go duration before now (`10m`), a Unix timestamp
+    (`1700000000.5`), an RFC 3339 time, or a date and time without zone (UTC). Seconds since the epoch."""
+    value = text.strip()
+    current = time.time() if now is None else now
+    try:
+        return current - parse_go_duration(value)
+    except ValueError:
+        pass
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        if "T" in value:
+            return parse_rfc3339(value)
+        return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp()
+    except ValueError:
+        raise ValueError(text) from None

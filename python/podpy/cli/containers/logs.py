@@ -14,12 +14,16 @@ from podpy.cli.state import cli_state
 @click.option("-t", "--timestamps", is_flag=True, help="Output the timestamps in the log")
 @click.option("--tail", default=-1, help="Output the specified number of LINES at the end of the logs")
 @click.option("-n", "--names", "show_names", is_flag=True, help="Output the container name in the log")
+@click.option("--since", default="", help="Show logs since TIMESTAMP")
+@click.option("--until", default="", help="Show logs until TIMESTAMP")
 @click.argument("names", nargs=-1, required=True)
-def logs(follow: bool, timestamps: bool, tail: int, show_names: bool, names: tuple[str, ...]) -> int:
+def logs(follow: bool, timestamps: bool, tail: int, show_names: bool, since: str, until: str,
+         names: tuple[str, ...]) -> int:
     from podpy.engine.entities import LogsOptions
 
-    lines = cli_state().engine.containers.logs(names, LogsOptions(timestamps=timestamps, tail=tail, follow=follow,
-                                                                 names=show_names or len(names) > 1))
+    opts = LogsOptions(timestamps=timestamps, tail=tail, follow=follow, names=show_names or len(names) > 1,
+                       since=_time_flag(since, "--since"), until=_time_flag(until, "--until"))
+    lines = cli_state().engine.containers.logs(names, opts)
     out, err = sys.stdout.buffer, sys.stderr.buffer
     at_line_start = True
     for line in lines:
@@ -36,3 +40,16 @@ def logs(follow: bool, timestamps: bool, tail: int, show_names: bool, names: tup
     out.flush()
     err.flush()
     return 0
+
+
+def _time_flag(text: str, flag: str) -> float | None:
+    if not text:
+        return None
+    from podpy.errors import UsageError
+    from podpy.util.timefmt import parse_time_filter
+
+    try:
+        return parse_time_filter(text)
+    except ValueError:
+        raise UsageError(f"invalid value {text!r} for {flag}: not a duration, a Unix time or a RFC 3339 time"
+                         ) from None

@@ -19,6 +19,9 @@ from podpy.cli.state import cli_state
 @click.option("--noheading", is_flag=True, help="Do not print headers")
 @click.option("--format", "fmt", default=None, help="Pretty-print containers to JSON or using a Go template")
 @click.option("-f", "--filter", "filters", multiple=True, help="Filter output based on conditions given")
+@click.option("-s", "--size", is_flag=True, help="Display the total file sizes")
+@click.option("--sort", default="created", help="Sort output by: command, created, id, image, names, runningfor, "
+              "size, status")
 def ps(**flags: Any) -> int:
     from podpy.cli.containers.ps_body import ps as body
 

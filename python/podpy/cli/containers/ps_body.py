@@ -54,18 +54,47 @@ class PsRow:
     def Labels(self) -> str:  # noqa: N802
         return ",".join(f"{k}={v}" for k, v in sorted(self._data.Labels.items()))
 
+    @property
+    def Size(self) -> str:  # noqa: N802
+        size = self._data.Size
+        if not size:
+            return ""
+        from podpy.util.units import human_size
+
+        return f"{human_size(size['RwSize'])} (virtual {human_size(size['RootFsSize'])})"
+
     def Label(self, name: str) -> str:  # noqa: N802
         return str(self._data.Labels.get(name, ""))
 
 
+SORT_KEYS = ("command", "created", "id", "image", "names", "runningfor", "size", "status")
+
+
+def _sorted(rows: list[Any], key: str) -> list[Any]:
+    """Podman's --sort orders: newest first for created/runningfor, ascending for the rest."""
+    if key in ("created", "runningfor"):
+        return sorted(rows, key=lambda r: r.Created, reverse=True)
+    getters = {
+        "command": lambda r: " ".join(r.Command), "id": lambda r: r.ID, "image": lambda r: r.Image,
+        "names": lambda r: r.Names[0] if r.Names else "", "status": lambda r: r.Status,
+        "size": lambda r: (r.Size or {}).get("RootFsSize", 0),
+    }
+    return sorted(rows, key=getters[key])
+
+
 def ps(state: CliState, *, show_all: bool, latest: bool, last: int, quiet: bool, no_trunc: bool, noheading: bool,
-       fmt: str | None, filters: tuple[str, ...]) -> int:
+       fmt: str | None, filters: tuple[str, ...], size: bool = False, sort: str = "created") -> int:
     from podpy.cli.common import parse_filters
     from podpy.cli.render import is_json, render
     from podpy.engine.entities import PsOptions
+    from podpy.errors import UsageError
 
+    if sort not in SORT_KEYS:
+        raise UsageError(f"invalid option for --sort, options are: {', '.join(SORT_KEYS)}")
     rows = state.engine.containers.list_containers(
-        PsOptions(all=show_all, latest=latest, last=last, filters=parse_filters(filters)))
+        PsOptions(all=show_all, latest=latest, last=last, filters=parse_filters(filters), size=size))
+    if sort != "created":
+        rows = _sorted(rows, sort)
     if quiet and not fmt:
         for row in rows:
             sys.stdout.write((row.ID if no_trunc else row.ID[:12]) + "\n")
@@ -73,6 +102,6 @@ def ps(state: CliState, *, show_all: bool, latest: bool, last: int, quiet: bool,
     if fmt is not None and is_json(fmt):
         render(rows, fmt, default_format=DEFAULT_FORMAT, out=sys.stdout, json_indent=2, json_escape_html=True)
         return 0
-    render([PsRow(r, no_trunc) for r in rows], fmt, default_format=DEFAULT_FORMAT, headers=HEADERS,
-           out=sys.stdout, noheading=noheading)
+    render([PsRow(r, no_trunc) for r in rows], fmt, default_format=DEFAULT_FORMAT + ("\t{{.Size}}" if size else ""),
+           headers=HEADERS, out=sys.stdout, noheading=noheading)
     return 0

@@ -23,7 +23,7 @@ from podpy.engine.entities import (
     WaitReport,
 )
 from podpy.engine.local.runspec import spec_from_run_options
-from podpy.errors import NoSuchImage, PodpyError
+from podpy.errors import NoSuchContainer, NoSuchImage, PodpyError
 
 if TYPE_CHECKING:
     from podpy.engine.local.engine import LocalEngine
@@ -97,6 +97,22 @@ def _console_size(tty: bool) -> tuple[int, int] | None:
     from podpy.runtime.attach import terminal_size
 
     return terminal_size()
+
+
+def _in_window(lines: Iterator[LogLine], opts: LogsOptions) -> Iterator[LogLine]:
+    """--since / --until: records stamped inside the window (following stops once --until has passed)."""
+    import time
+
+    from podpy.util.timefmt import parse_rfc3339
+
+    for line in lines:
+        stamp = parse_rfc3339(line.timestamp)
+        if opts.until is not None and stamp > opts.until:
+            return
+        if opts.since is None or stamp >= opts.since:
+            yield line
+        if opts.until is not None and opts.follow and time.time() > opts.until:
+            return
 
 
 class ContainersEngine:
@@ -230,14 +246,21 @@ class ContainersEngine:
         rt = self.engine.runtime
         return self._each(names, opts.all, lambda n: kill(rt, n, opts.signal))
 
-    def wait(self, names: Sequence[str]) -> list[WaitReport]:
-        from podpy.runtime.control import wait
+    def wait(self, names: Sequence[str], conditions: Sequence[str] = (), interval: float = 0.0
+             ) -> list[WaitReport]:
+        """``interval`` 0: podpy's own fast polling of exit files; otherwise Podman's --interval."""
+        from podpy.runtime.control import wait, wait_for
 
         rt = self.engine.runtime
         reports = []
         for name in names:
             try:
-                reports.append(WaitReport(name, wait(rt, name)))
+                if conditions or interval:
+                    reports.append(WaitReport(name, wait_for(rt, name, list(conditions), interval)))
+                else:
+                    reports.append(WaitReport(name, wait(rt, name)))
+            except NoSuchContainer as e:
+                reports.append(WaitReport(name, error=str(e), missing=True))
             except PodpyError as e:
                 reports.append(WaitReport(name, error=str(e)))
         return reports
@@ -357,7 +380,18 @@ class ContainersEngine:
             rows = rows[:1]
         elif opts.last >= 0:
             rows = rows[:opts.last]
-        return [list_container(c) for c in rows]
+        listed = [list_container(c) for c in rows]
+        if opts.size:
+            image_sizes = {image.id: image.size for image in rt.store.images.list()}
+            from podpy.util.record import replace
+
+            sized = []
+            for item, ctr in zip(listed, rows, strict=True):
+                rw = rt.store.rootfs.rw_size(ctr.id)
+                sized.append(replace(item, Size={"RootFsSize": image_sizes.get(ctr.config.image_id, 0) + rw,
+                                                 "RwSize": rw}))
+            listed = sized
+        return listed
 
     def remove(self, names: Sequence[str], opts: RmOptions) -> list[ItemReport]:
         from podpy.runtime.container import remove
@@ -397,9 +431,9 @@ class ContainersEngine:
                 current = rt.state.get_container(container_id)
                 return current is not None and sync(rt, current).state.status.is_active()
 
-            yield from read_k8s_log(ctr.config.log_path, tail=opts.tail,
-                                    container=ctr.name if opts.names else "",
-                                    follow=running if opts.follow else None)
+            lines = read_k8s_log(ctr.config.log_path, tail=opts.tail, container=ctr.name if opts.names else "",
+                                 follow=running if opts.follow else None)
+            yield from lines if opts.since is None and opts.until is None else _in_window(lines, opts)
 
     def inspect(self, names: Sequence[str]) -> list[InspectReport]:
         from podpy.engine.local.reports import inspect_container
