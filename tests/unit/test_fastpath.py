@@ -128,3 +128,30 @@ def test_ps_runs_without_click(tmp_path: Any) -> None:
     assert "click" not in modules
     modules = _modules_after("--root", str(tmp_path / "root"), "--runroot", str(tmp_path / "run"), "ps", "--help")
     assert "click" in modules
+
+
+def _generic_lines(path: str) -> list[list[str]]:
+    """Every option of a tabled command once, with a value of its kind, before the positional arguments."""
+    options, _, arguments, _, _ = COMMANDS[path][1]
+    positional = ["x" for _, nargs, required in arguments for _ in range(nargs if nargs > 0 else int(required))]
+    values = {"str": "v", "int": "3", "bool": "false", "flag": None}
+    lines = [positional, ["--help"], [*positional, "--no-such-flag"]]
+    for flag, (_, kind, _, extra) in sorted(options.items()):
+        if kind == "decline":
+            continue
+        value = extra[0] if kind == "choice" else values[kind]
+        lines.append([flag, *([] if value is None else [value]), *positional])
+        if value is not None and flag.startswith("--"):
+            lines.append([f"{flag}={value}", *positional])
+    return lines
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS))
+def test_every_tabled_command_parses_like_click(path: str) -> None:
+    accepted = 0
+    for argv in _generic_lines(path):
+        fast = _fast_params(path, argv)
+        if fast is not None:
+            accepted += 1
+            assert fast == _click_params(path, argv), argv
+    assert accepted > 1

@@ -19,9 +19,9 @@ from typing import Any
 # "str", "int", "bool" (a value such as --sig-proxy=false), "choice" (extra: the allowed values) or
 # "decline" (eager flags such as --version).
 Option = tuple[str, str, bool, Any]
-# A command: (options by flag string, defaults by destination, positional (destination, nargs),
+# A command: (options by flag string, defaults by destination, positional (destination, nargs, required),
 # interspersed arguments allowed, help flag strings).
-Spec = tuple[dict[str, Option], dict[str, Any], tuple[tuple[str, int], ...], bool, tuple[str, ...]]
+Spec = tuple[dict[str, Option], dict[str, Any], tuple[tuple[str, int, bool], ...], bool, tuple[str, ...]]
 
 COMPLETION_ENV = "_PODPY_COMPLETE"
 # click.BOOL's words; other spellings (upper case, spaces) are left to click.
@@ -169,13 +169,15 @@ def _store(values: dict[str, Any], option: Option, value: Any) -> None:
         values[dest] = value
 
 
-def _bind(arguments: tuple[tuple[str, int], ...], positional: list[str]) -> dict[str, Any]:
+def _bind(arguments: tuple[tuple[str, int, bool], ...], positional: list[str]) -> dict[str, Any]:
     bound: dict[str, Any] = {}
     rest = list(positional)
-    for index, (dest, nargs) in enumerate(arguments):
+    for index, (dest, nargs, required) in enumerate(arguments):
         if nargs == -1:
-            tail = sum(1 for _, n in arguments[index + 1:] if n != -1)
+            tail = sum(1 for _, n, _ in arguments[index + 1:] if n != -1)
             bound[dest] = tuple(rest[:len(rest) - tail])
+            if required and not bound[dest]:
+                raise Decline
             rest = rest[len(rest) - tail:]
             continue
         if len(rest) < nargs:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from podpy.cli.containers.create_options import CONTEXT, create_options, run_options
+from podpy.cli.containers.create_options import CONTEXT, create_options
 from podpy.cli.state import cli_state
 
 
@@ -14,6 +14,7 @@ from podpy.cli.state import cli_state
 @create_options
 @click.argument("image")
 @click.argument("command", nargs=-1)
-def create(image: str, command: tuple[str, ...], **flags: Any) -> int:
-    click.echo(cli_state().engine.containers.create(run_options(image, command, detach=True, **flags)))
-    return 0
+def create(**params: Any) -> int:
+    from podpy.cli.containers.create_body import create as body
+
+    return body(cli_state(), **params)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from podpy.cli.common import parse_key_values
 from podpy.cli.state import cli_state
 
 
@@ -22,17 +23,7 @@ from podpy.cli.state import cli_state
                    "or ctrl-<value> where <value> is one of: a-z, @, ^, [, , or _")
 @click.argument("container")
 @click.argument("command", nargs=-1, required=True)
-def exec_(detach: bool, env: tuple[str, ...], interactive: bool, tty: bool, user: str, workdir: str,
-          privileged: bool, detach_keys: str | None, container: str, command: tuple[str, ...]) -> int:
-    import sys
+def exec_(**params: Any) -> int:
+    from podpy.cli.containers.exec_body import exec_ as body
 
-    from podpy.engine.entities import ExecOptions
-
-    if tty and interactive and not sys.stdin.isatty():
-        from podpy.util import log
-
-        log.warning("The input device is not a TTY. The --tty and --interactive flags might not work properly")
-    opts = ExecOptions(command=list(command), env=parse_key_values(env, "environment variable"), user=user,
-                       workdir=workdir, detach=detach, interactive=interactive, tty=tty, privileged=privileged,
-                       detach_keys=detach_keys)
-    return cli_state().engine.containers.exec(container, opts)
+    return body(cli_state(), **params)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from podpy.cli.inspecting import print_inspect
 from podpy.cli.state import cli_state
 
 
@@ -12,5 +13,7 @@ from podpy.cli.state import cli_state
 @click.option("-f", "--format", "fmt", default=None, help="Format the output to a Go template or json")
 @click.option("-s", "--size", is_flag=True, help="Display total file size")
 @click.argument("names", nargs=-1, required=True)
-def inspect(fmt: str | None, size: bool, names: tuple[str, ...]) -> int:
-    return print_inspect(cli_state().engine.containers.inspect(names), fmt)
+def inspect(**params: Any) -> int:
+    from podpy.cli.containers.inspect_body import inspect as body
+
+    return body(cli_state(), **params)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from podpy.cli.common import print_item_reports
 from podpy.cli.state import cli_state
 
 
@@ -12,12 +13,7 @@ from podpy.cli.state import cli_state
 @click.option("-a", "--all", "kill_all", is_flag=True, help="Signal all running containers")
 @click.option("-s", "--signal", "sig", default="KILL", help="Signal to send to the container")
 @click.argument("names", nargs=-1)
-def kill(kill_all: bool, sig: str, names: tuple[str, ...]) -> int:
-    from podpy.define.signals import parse_signal
-    from podpy.engine.entities import KillOptions
-    from podpy.errors import UsageError
+def kill(**params: Any) -> int:
+    from podpy.cli.containers.kill_body import kill as body
 
-    if not names and not kill_all:
-        raise UsageError("you must provide at least one name or id")
-    reports = cli_state().engine.containers.kill(names, KillOptions(signal=parse_signal(sig), all=kill_all))
-    return print_item_reports(reports)
+    return body(cli_state(), **params)

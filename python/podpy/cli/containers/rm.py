@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from podpy.cli.common import print_item_reports
 from podpy.cli.state import cli_state
 
 
@@ -15,16 +16,7 @@ from podpy.cli.state import cli_state
 @click.option("-t", "--time", "timeout", default=10, help="Seconds to wait for stop before killing the container")
 @click.option("-v", "--volumes", is_flag=True, help="Remove anonymous volumes associated with the container")
 @click.argument("names", nargs=-1)
-def rm(force: bool, remove_all: bool, ignore: bool, timeout: int, volumes: bool, names: tuple[str, ...]) -> int:
-    from podpy.engine.entities import RmOptions
-    from podpy.errors import UsageError
+def rm(**params: Any) -> int:
+    from podpy.cli.containers.rm_body import rm as body
 
-    if not names and not remove_all:
-        raise UsageError("must specify at least one container name or ID")
-    reports = cli_state().engine.containers.remove(
-        names, RmOptions(force=force, all=remove_all, ignore=ignore, timeout=timeout))
-    code = print_item_reports(reports, shown=None if remove_all else list(names))
-    reasons = {r.reason for r in reports if r.error}
-    if not code or reasons - {"no_such_container", "invalid_state"}:
-        return code
-    return 2 if "invalid_state" in reasons else 1
+    return body(cli_state(), **params)

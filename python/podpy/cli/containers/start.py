@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from podpy.cli.common import print_item_reports
 from podpy.cli.state import cli_state
 
 
@@ -17,22 +18,7 @@ from podpy.cli.state import cli_state
 @click.option("--sig-proxy", type=click.BOOL, default=None,
               help="Proxy received signals to the process (default true if attaching, false otherwise)")
 @click.argument("names", nargs=-1, required=True)
-def start(attach: bool, interactive: bool, detach_keys: str | None, sig_proxy: bool | None,
-          names: tuple[str, ...]) -> int:
-    from podpy.engine.entities import AttachOptions
-    from podpy.errors import UsageError
+def start(**params: Any) -> int:
+    from podpy.cli.containers.start_body import start as body
 
-    if (attach or interactive) and len(names) > 1:
-        raise UsageError("you cannot start and attach multiple containers at once")
-    if sig_proxy and not (attach or interactive):
-        raise UsageError("you cannot use sig-proxy without --attach")
-    # Podman: -i attaches as well (stdin, and the output with it).
-    attach = attach or interactive
-    opts = AttachOptions(no_stdin=not interactive, detach_keys=detach_keys,
-                         sig_proxy=True if sig_proxy is None else sig_proxy)
-    reports = cli_state().engine.containers.start(names, attach=attach, attach_opts=opts)
-    if attach:
-        if reports[0].error:
-            return print_item_reports(reports)
-        return reports[0].exit_code
-    return print_item_reports(reports, shown=list(names))
+    return body(cli_state(), **params)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from podpy.cli.common import print_item_reports
 from podpy.cli.state import cli_state
 
 
@@ -14,11 +15,7 @@ from podpy.cli.state import cli_state
 @click.option("-t", "--time", "timeout", type=int, default=None,
               help="Seconds to wait for stop before killing the container")
 @click.argument("names", nargs=-1)
-def stop(stop_all: bool, ignore: bool, timeout: int | None, names: tuple[str, ...]) -> int:
-    from podpy.engine.entities import StopOptions
-    from podpy.errors import UsageError
+def stop(**params: Any) -> int:
+    from podpy.cli.containers.stop_body import stop as body
 
-    if not names and not stop_all:
-        raise UsageError("you must provide at least one name or id")
-    reports = cli_state().engine.containers.stop(names, StopOptions(all=stop_all, ignore=ignore, timeout=timeout))
-    return print_item_reports(reports)
+    return body(cli_state(), **params)

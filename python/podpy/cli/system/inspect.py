@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from podpy.cli.inspecting import print_inspect
 from podpy.cli.state import cli_state
 
 
@@ -14,21 +15,7 @@ from podpy.cli.state import cli_state
               help="Specify inspect-object type")
 @click.option("-s", "--size", is_flag=True, help="Display total file size")
 @click.argument("names", nargs=-1, required=True)
-def inspect(fmt: str | None, kind: str, size: bool, names: tuple[str, ...]) -> int:
-    from podpy.engine.entities import InspectReport
+def inspect(**params: Any) -> int:
+    from podpy.cli.system.inspect_body import inspect as body
 
-    engine = cli_state().engine
-    reports: list[InspectReport] = []
-    for name in names:
-        report = None
-        if kind in ("all", "container"):
-            report = engine.containers.inspect([name])[0]
-        if kind in ("all", "image") and (report is None or report.data is None):
-            image_report = engine.images.inspect([name])[0]
-            if image_report.data is not None or report is None:
-                report = image_report
-        assert report is not None
-        if report.data is None:
-            report = InspectReport(name, None, f"no such object: \"{name}\"")
-        reports.append(report)
-    return print_inspect(reports, fmt)
+    return body(cli_state(), **params)
