@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # An option: (destination, kind, multiple, extra). kind is "flag" (extra: the value it sets),
 # "str", "int", "bool" (a value such as --sig-proxy=false), "choice" (extra: the allowed values) or
 # "decline" (eager flags such as --version).
-Option = tuple[str, str, bool, Any]
+Option = tuple[str, str, bool, "Any"]
 # A command: (options by flag string, defaults by destination, positional (destination, nargs, required),
 # interspersed arguments allowed, help flag strings).
-Spec = tuple[dict[str, Option], dict[str, Any], tuple[tuple[str, int, bool], ...], bool, tuple[str, ...]]
+Spec = tuple[dict[str, Option], dict[str, "Any"], tuple[tuple[str, int, bool], ...], bool, tuple[str, ...]]
 
 COMPLETION_ENV = "_PODPY_COMPLETE"
 # click.BOOL's words; other spellings (upper case, spaces) are left to click.

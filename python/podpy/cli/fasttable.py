@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from podpy.cli.fastpath import Spec
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from podpy.cli.fastpath import Spec
 
 ROOT: Spec = ({'--cgroup-manager': ('cgroup_manager', 'choice', False, ('cgroupfs', 'systemd')),
   '--connection': ('connection', 'str', False, None),

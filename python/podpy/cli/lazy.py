@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 import click
 
 from podpy.cli.commands import GROUPS, Entry
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class LazyGroup(click.Group):

@@ -9,10 +9,13 @@ the fast path (``podpy.cli.fastpath``) declines the command line.
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from podpy.define.exitcodes import ENGINE_ERROR
 from podpy.errors import PodpyError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,9 +20,11 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final, TextIO
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Final, TextIO
+
     from podpy.util.gotemplate import Template
 
 _GO_SPACE: Final = r"[\t\n\f\r ]"

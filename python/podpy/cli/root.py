@@ -5,14 +5,16 @@ Errors raised below it are printed by the one boundary in ``podpy.cli.main``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from podpy import __version__
 from podpy.cli.commands import GROUPS, TOP_VERBS
 from podpy.cli.lazy import LazyGroup
 from podpy.cli.state import LOG_LEVELS, new_cli_state
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

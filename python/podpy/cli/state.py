@@ -6,10 +6,10 @@ Click-free on purpose: the fast path (``podpy.cli.fastpath``) builds the same st
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from podpy.util.record import field, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from podpy.engine.api import Engine
     from podpy.engine.entities import EngineOptions

@@ -7,7 +7,6 @@ involved: no subprocess, no probing (that is runtime.probe's job).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from podpy.config.containers_conf import CGROUP_MANAGERS, ContainersConf, load_containers_conf
 from podpy.config.locations import SYSTEM_SCOPE, ConfigScope
@@ -15,6 +14,7 @@ from podpy.config.storage_conf import StorageConf, load_storage_conf
 from podpy.errors import ConfigError
 from podpy.util.record import field, record, replace
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from podpy.config.registries_conf import RegistriesConf
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from podpy.engine.api import Engine
-from podpy.engine.entities import EngineOptions
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from podpy.engine.api import Engine
+    from podpy.engine.entities import EngineOptions
 
 
 def new_engine(opts: EngineOptions) -> Engine:

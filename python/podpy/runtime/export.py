@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import tarfile
-from typing import BinaryIO
 
 from podpy.runtime.container import locked
 from podpy.runtime.runtime import Runtime
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 
 def export_rootfs(rt: Runtime, name_or_id: str, out: BinaryIO) -> None:

@@ -40,11 +40,11 @@ import os
 import signal
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from podpy.errors import CommandNotExecutable, CommandNotFound, PodpyError, RuntimeStartError
 from podpy.util.record import field, record
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from signal import _HANDLER
 

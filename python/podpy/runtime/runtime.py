@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from podpy.runtime.layout import RunPaths
 from podpy.runtime.options import RuntimeOptions
@@ -18,6 +17,7 @@ from podpy.storage.paths import StorePaths
 from podpy.util import log
 from podpy.util.sqlitedb import Database
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from podpy.runtime.probe import HostInfo
     from podpy.storage.store import Store

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from podpy.specgen.generator import SpecGenerator
 from podpy.specgen.user import ResolvedUser
 from podpy.util.record import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

@@ -11,9 +11,20 @@ Type checkers see it as a dataclass through ``dataclass_transform``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, dataclass_transform, overload
 
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar, dataclass_transform, overload
+
+    T = TypeVar("T")
+else:
+    # Importing typing costs several milliseconds of every command's start; at run time these two
+    # decorators only have to leave the function alone.
+    def overload(func):
+        return func
+
+    def dataclass_transform(**_kwargs):
+        return lambda func: func
 
 _MISSING: Any = object()
 FIELDS_ATTR = "__record_fields__"
@@ -144,11 +155,11 @@ def record(cls: type[T], /) -> type[T]: ...
 
 
 @overload
-def record(*, frozen: bool = True) -> Callable[[type[T]], type[T]]: ...
+def record(*, frozen: bool = True) -> Callable[[type[T]], type[T]]: ...  # noqa: F811
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field, Field))
-def record(cls: type[T] | None = None, /, *, frozen: bool = True) -> type[T] | Callable[[type[T]], type[T]]:
+def record(cls: type[T] | None = None, /, *, frozen: bool = True) -> type[T] | Callable[[type[T]], type[T]]:  # noqa: F811
     if cls is None:
         return lambda c: _build(c, frozen)
     return _build(cls, frozen)

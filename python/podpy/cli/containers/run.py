@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from podpy.cli.containers.create_options import CONTEXT, create_options
 from podpy.cli.state import cli_state
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @click.command("run", context_settings=CONTEXT, help="Run a command in a new container")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
 from podpy.cli.containers.runopts import run_options
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from podpy.cli.state import CliState
 
 

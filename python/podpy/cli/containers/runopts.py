@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shlex
-from typing import TYPE_CHECKING, Any
 
 from podpy.cli.common import parse_key_values
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from podpy.engine.entities import RunOptions
 
 

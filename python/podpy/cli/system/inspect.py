@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from podpy.cli.state import cli_state
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @click.command("inspect", help="Display the configuration of object denoted by ID")

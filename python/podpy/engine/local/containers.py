@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, BinaryIO
 
 from podpy.engine.entities import (
     AttachOptions,
@@ -25,7 +24,10 @@ from podpy.engine.entities import (
 from podpy.engine.local.runspec import spec_from_run_options
 from podpy.errors import NoSuchContainer, NoSuchImage, PodpyError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import BinaryIO
+
     from podpy.engine.local.engine import LocalEngine
     from podpy.runtime.attach import AttachStreams
     from podpy.runtime.monitor import MonitorHandle

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from podpy.engine.entities import HistoryEntry
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from podpy.runtime.runtime import Runtime
     from podpy.storage.records import Image

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from podpy.engine.entities import HistoryEntry, ImageSummary, InspectReport, LoadReport, RmiReport
 from podpy.errors import PodpyError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from podpy.engine.local.engine import LocalEngine
 

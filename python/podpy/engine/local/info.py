@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import platform
-from typing import TYPE_CHECKING, Any
 
 from podpy import __version__
 from podpy.define.states import ContainerStatus
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from podpy.runtime.runtime import Runtime
 
 

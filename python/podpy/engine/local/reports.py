@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any
 
 from podpy.define.states import ContainerStatus
 from podpy.engine.entities import ImageSummary, ListContainer
 from podpy.util.timefmt import parse_rfc3339, time_ago
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from podpy.runtime.runtime import Runtime
     from podpy.state.records import Container, ContainerConfig
     from podpy.storage.records import Image

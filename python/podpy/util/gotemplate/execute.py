@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import BuiltinMethodType, MethodType
-from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from podpy.util.gotemplate.errors import TemplateError
 from podpy.util.gotemplate.funcs import FUNCS, FuncError, FuncSpec
@@ -48,7 +47,10 @@ from podpy.util.gotemplate.values import (
     sorted_items,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Final, NoReturn
+
     from podpy.util.gotemplate import Template
 
 

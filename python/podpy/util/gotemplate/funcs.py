@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Final
 
 from podpy.util.gotemplate.printf import sprint, sprintf, sprintln
 from podpy.util.gotemplate.values import MISSING, SEQUENCE_TYPES, go_type, is_true, join_str
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 
 class FuncError(Exception):

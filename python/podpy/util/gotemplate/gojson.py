@@ -13,11 +13,14 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Mapping
-from typing import Final
 
 from podpy.util.gotemplate.values import MISSING, go_float, rfc3339
 from podpy.util.record import fields as record_fields
 from podpy.util.record import is_record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 _ESCAPE: Final = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
                   "\u2028": "\\u2028", "\u2029": "\\u2029"}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import enum
-from typing import Final
 
 from podpy.util.gotemplate.values import go_quote, rune_desc
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 
 class T(enum.IntEnum):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
-from typing import Final, NoReturn
 
 from podpy.util.gotemplate.errors import TemplateError
 from podpy.util.gotemplate.lexer import T, Token, lex
@@ -34,6 +33,10 @@ from podpy.util.gotemplate.nodes import (
     WithNode,
 )
 from podpy.util.gotemplate.values import go_quote
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final, NoReturn
 
 _OPERAND_START: Final = frozenset({
     T.BOOL, T.CHAR_CONSTANT, T.COMPLEX, T.DOT, T.FIELD, T.IDENTIFIER, T.NUMBER, T.NIL, T.RAW_STRING,

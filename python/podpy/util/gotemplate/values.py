@@ -11,10 +11,13 @@ import datetime
 import enum
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
 
 from podpy.util.record import fields as record_fields
 from podpy.util.record import is_record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 
 class _Missing:
