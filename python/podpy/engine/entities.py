@@ -71,6 +71,9 @@ class RunOptions:
     init_path: str = ""
     pidfile: str = ""
     read_only_tmpfs: bool = True
+    log_driver: str = ""  # "": containers.conf's log_driver
+    log_opts: list[str] = field(default_factory=list)  # --log-opt KEY=VALUE (max-size, path, tag)
+    restart: str = ""  # --restart no|on-failure[:N]|always|unless-stopped
 
 
 @record

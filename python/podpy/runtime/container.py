@@ -18,8 +18,18 @@ from contextlib import contextmanager
 from podpy.define.names import random_name
 from podpy.define.states import ContainerStatus
 from podpy.errors import InvalidStateError, NameInUse, PodpyError
-from podpy.runtime.monitor import ATTACH_SOCKET, ExitInfo, MonitorConfig, MonitorHandle, read_exit_file, spawn_monitor
+from podpy.runtime.monitor import (
+    ATTACH_SOCKET,
+    LOG_DRIVER_JSON_FILE,
+    LOG_DRIVER_K8S_FILE,
+    ExitInfo,
+    MonitorConfig,
+    MonitorHandle,
+    read_exit_file,
+    spawn_monitor,
+)
 from podpy.runtime.oci import OciRuntime
+from podpy.runtime.policies import LogSettings, RestartPolicy
 from podpy.runtime.runtime import Runtime
 from podpy.runtime.sync import alive, sync
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
@@ -56,9 +66,15 @@ def locked(rt: Runtime, container_id: str) -> Iterator[None]:
         yield
 
 
-def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str) -> Container:
-    """Record the container, then make its writable layer; a crash in between leaves it `configured`."""
+def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str, *, log: LogSettings | None = None,
+           restart: RestartPolicy | None = None) -> Container:
+    """Record the container, then make its writable layer; a crash in between leaves it `configured`.
+
+    ``log``: the log driver and options (default: containers.conf's driver); ``restart``: the policy.
+    """
     gen.validate()
+    log = log or LogSettings(driver=rt.opts.log_driver)
+    restart = restart or RestartPolicy()
     defaults = image_defaults(image)
     container_id = new_id()
     entrypoint = list(defaults.entrypoint if gen.basic.entrypoint is None else gen.basic.entrypoint)
@@ -67,6 +83,9 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str) -> Co
     if not args_preview:
         raise PodpyError("no command or entrypoint provided, and no CMD or ENTRYPOINT from image")
     userdata = rt.store_paths.container_userdata(container_id)
+    log_path = ""
+    if log.driver in (LOG_DRIVER_K8S_FILE, LOG_DRIVER_JSON_FILE):
+        log_path = os.path.abspath(log.path) if log.path else os.path.join(userdata, "ctr.log")
     config = ContainerConfig(
         id=container_id, name=gen.basic.name, image_id=image.id, image_name=image_name,
         created_at=now_rfc3339(), command=command, entrypoint=entrypoint, args=args_preview,
@@ -74,9 +93,10 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str) -> Co
         workdir=gen.basic.workdir or defaults.workdir or "/", user=gen.basic.user or defaults.user,
         hostname=gen.basic.hostname or container_id[:12], network_mode=gen.network.mode,
         labels=dict(gen.basic.labels), annotations=dict(gen.basic.annotations),
-        auto_remove=gen.basic.auto_remove, log_driver=rt.opts.log_driver,
-        log_path=os.path.join(userdata, "ctr.log"), stop_signal=gen.basic.stop_signal,
-        stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv), read_only=gen.storage.read_only,
+        auto_remove=gen.basic.auto_remove, log_driver=log.driver, log_path=log_path, log_size_max=log.size_max,
+        log_tag=log.tag, restart_policy=restart.name, restart_retries=restart.retries,
+        stop_signal=gen.basic.stop_signal, stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv),
+        read_only=gen.storage.read_only,
         mounts=[m.to_oci() for m in gen.storage.mounts], tty=gen.basic.terminal, stdin=gen.basic.stdin,
         security=asdict(gen.security), resources=asdict(gen.resources), init=gen.basic.init,
         init_path=gen.basic.init_path, pidfile=gen.basic.pidfile, read_only_tmpfs=gen.storage.read_only_tmpfs,
@@ -202,7 +222,8 @@ def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = No
         handle = spawn_monitor(MonitorConfig(
             cid=ctr.id, runtime=host.runtime_path, runtime_root=rt.run_paths.runtime_root, bundle=bundle,
             pidfile=os.path.join(run_dir, "pidfile"), runtime_log=os.path.join(run_dir, "runtime.log"),
-            log_driver=ctr.config.log_driver, log_path=ctr.config.log_path, exit_file=exit_file,
+            log_driver=ctr.config.log_driver, log_path=ctr.config.log_path, log_size_max=ctr.config.log_size_max,
+            exit_file=exit_file,
             attach=attach and not attach_client, terminal=ctr.config.tty, stdin=ctr.config.stdin,
             attach_socket=os.path.join(run_dir, ATTACH_SOCKET), attach_client=attach and attach_client,
             exit_command=_exit_command(rt, ctr), debug=rt.opts.debug))

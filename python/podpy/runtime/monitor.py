@@ -30,7 +30,13 @@ each packet is one kind byte and its payload:
 
 A client detaches by closing its end; the container keeps running. ``--terminal``: the runtime
 gets ``--console-socket`` and the monitor owns the pty master; ``--exec-process FILE``: exec mode
-(``runtime exec --detach --process FILE``, no runtime ``delete`` afterwards).
+(``runtime exec --detach --process FILE``, no runtime ``delete`` afterwards); ``--create``:
+``runtime create`` (`podpy init`), the process waits for ``runtime start``.
+
+Log drivers: ``k8s-file`` (``TIMESTAMP STREAM F|P TEXT``), ``json-file`` (Docker's
+``{"log":…,"stream":…,"time":…}`` lines), ``none``, ``passthrough`` (the monitor's fds 0-2, the
+CLI's own, go to the runtime and the container). ``--log-size-max N``: before a record would take
+the file past N bytes it is replaced by an empty one (a new inode), as conmon does.
 """
 
 from __future__ import annotations
@@ -65,7 +71,10 @@ MSG_CLEANED = "cleaned"
 NO_RUNTIME_EXIT = -1
 
 LOG_DRIVER_K8S_FILE = "k8s-file"
+LOG_DRIVER_JSON_FILE = "json-file"
 LOG_DRIVER_NONE = "none"
+LOG_DRIVER_PASSTHROUGH = "passthrough"
+LOG_DRIVERS = (LOG_DRIVER_K8S_FILE, LOG_DRIVER_JSON_FILE, LOG_DRIVER_NONE, LOG_DRIVER_PASSTHROUGH)
 
 MONITOR_NAME = "podpy-monitor"
 MONITOR_ENV = "PODPY_MONITOR"
@@ -97,9 +106,11 @@ class MonitorConfig:
     runtime_log: str = ""
     log_driver: str = LOG_DRIVER_K8S_FILE
     log_path: str = ""
+    log_size_max: int = 0  # bytes; 0 or negative: no limit
     attach: bool = False  # forward output straight to our own stdout/stderr (inherited fds)
     terminal: bool = False
     stdin: bool = False
+    create: bool = False  # `runtime create`: the process waits for `runtime start`
     attach_socket: str = ""
     attach_client: bool = False  # connect an attach client (socketpair) before the runtime runs
     exec_process: str = ""
@@ -117,6 +128,8 @@ class MonitorConfig:
         args += ["--log-driver", self.log_driver]
         if self.log_path:
             args += ["--log-path", self.log_path]
+        if self.log_size_max > 0:
+            args += ["--log-size-max", str(self.log_size_max)]
         args += ["--exit-file", self.exit_file, "--sync-fd", str(SYNC_FD)]
         if self.attach:
             args.append("--attach")
@@ -124,6 +137,8 @@ class MonitorConfig:
             args.append("--terminal")
         if self.stdin:
             args.append("--stdin")
+        if self.create:
+            args.append("--create")
         if self.attach_socket:
             args += ["--attach-socket", self.attach_socket]
         if self.attach_client:
@@ -337,8 +352,9 @@ def spawn_monitor(cfg: MonitorConfig, *, binary: str | None = None) -> MonitorHa
         fds.append(null)
         sync = fcntl.fcntl(child_end, fcntl.F_DUPFD_CLOEXEC, 10)
         fds.append(sync)
-        actions = [(os.POSIX_SPAWN_DUP2, null, 0)]
-        if not cfg.attach:
+        passthrough = cfg.log_driver == LOG_DRIVER_PASSTHROUGH
+        actions = [] if passthrough else [(os.POSIX_SPAWN_DUP2, null, 0)]
+        if not cfg.attach and not passthrough:
             actions += [(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
         actions.append((os.POSIX_SPAWN_DUP2, sync, SYNC_FD))
         if cfg.attach_client:

@@ -48,6 +48,10 @@ class ContainerConfig:
     init_path: str = ""
     pidfile: str = ""
     read_only_tmpfs: bool = True
+    log_size_max: int = -1  # bytes; -1: no limit (--log-opt max-size, containers.conf log_size_max)
+    log_tag: str = ""
+    restart_policy: str = ""  # "" (none given), no, on-failure, always, unless-stopped
+    restart_retries: int = 0  # on-failure:N
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -72,6 +76,8 @@ class ContainerState:
     oom_killed: bool = False
     rootfs: str = ""  # mount point while mounted
     boot_id: str = ""  # boot during which pid/rootfs were valid
+    restart_count: int = 0  # restarts by the restart policy since the user last started it
+    stopped_by_user: bool = False  # stop/kill: the restart policy leaves it stopped
 
 
 @record(frozen=False)

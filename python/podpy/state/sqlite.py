@@ -47,11 +47,16 @@ MIGRATIONS = (
     );
     CREATE INDEX exit_codes_name ON exit_codes(name)
     """,
+    """
+    ALTER TABLE containers ADD COLUMN restart_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE containers ADD COLUMN stopped_by_user INTEGER NOT NULL DEFAULT 0
+    """,
 )
 
 EXIT_CODE_RETENTION_S = 300.0
 
-_STATE_COLUMNS = "status, pid, monitor_pid, exit_code, started_at, finished_at, oom_killed, rootfs, boot_id"
+_STATE_COLUMNS = ("status, pid, monitor_pid, exit_code, started_at, finished_at, oom_killed, rootfs, boot_id, "
+                  "restart_count, stopped_by_user")
 
 
 def _row_to_container(row: sqlite3.Row | tuple[object, ...]) -> Container:
@@ -60,13 +65,15 @@ def _row_to_container(row: sqlite3.Row | tuple[object, ...]) -> Container:
         status=ContainerStatus(str(row[1])), pid=int(str(row[2])), monitor_pid=int(str(row[3])),
         exit_code=int(str(row[4])), started_at=str(row[5]), finished_at=str(row[6]),
         oom_killed=bool(row[7]), rootfs=str(row[8]), boot_id=str(row[9]),
+        restart_count=int(str(row[10])), stopped_by_user=bool(row[11]),
     )
     return Container(config, state)
 
 
 def _state_values(state: ContainerState) -> tuple[object, ...]:
     return (state.status.value, state.pid, state.monitor_pid, state.exit_code, state.started_at,
-            state.finished_at, int(state.oom_killed), state.rootfs, state.boot_id)
+            state.finished_at, int(state.oom_killed), state.rootfs, state.boot_id, state.restart_count,
+            int(state.stopped_by_user))
 
 
 class SqliteState:
@@ -80,7 +87,7 @@ class SqliteState:
                 conn.execute("INSERT INTO names(name, id, kind) VALUES(?, ?, 'container')",
                              (config.name, config.id))
                 conn.execute(f"INSERT INTO containers(id, name, config, {_STATE_COLUMNS}) "
-                             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              (config.id, config.name, config.to_json(), *_state_values(state)))
         except sqlite3.IntegrityError as e:
             raise NameInUse(
@@ -114,7 +121,7 @@ class SqliteState:
         with self.db.write() as conn:
             cur = conn.execute(
                 "UPDATE containers SET status=?, pid=?, monitor_pid=?, exit_code=?, started_at=?, "
-                "finished_at=?, oom_killed=?, rootfs=?, boot_id=? WHERE id=?",
+                "finished_at=?, oom_killed=?, rootfs=?, boot_id=?, restart_count=?, stopped_by_user=? WHERE id=?",
                 (*_state_values(state), container_id))
             if cur.rowcount == 0:
                 raise NoSuchContainer(f"no container with ID {container_id} found: no such container")

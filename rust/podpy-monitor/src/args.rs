@@ -5,14 +5,25 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 pub const USAGE: &str = "usage: podpy-monitor --cid ID --runtime PATH [--runtime-root DIR] --bundle DIR \
---pidfile PATH [--runtime-log PATH] [--log-driver k8s-file|none] [--log-path PATH] --exit-file PATH \
-[--sync-fd N] [--attach] [--terminal] [--stdin] [--attach-socket PATH] [--attach-fd N] \
-[--exec-process PATH] [--exit-command ARG]... [--log-level debug]";
+--pidfile PATH [--runtime-log PATH] [--log-driver k8s-file|json-file|none|passthrough] [--log-path PATH] \
+[--log-size-max BYTES] --exit-file PATH [--sync-fd N] [--attach] [--terminal] [--stdin] [--create] \
+[--attach-socket PATH] [--attach-fd N] [--exec-process PATH] [--exit-command ARG]... [--log-level debug]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogDriver {
     K8sFile,
+    /// Docker's format: one JSON object (log, stream, time) per line.
+    JsonFile,
     None,
+    /// The runtime and container get the monitor's own stdin/stdout/stderr (the CLI's).
+    Passthrough,
+}
+
+impl LogDriver {
+    /// Whether the driver writes a log file.
+    pub fn writes_file(self) -> bool {
+        matches!(self, LogDriver::K8sFile | LogDriver::JsonFile)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +36,8 @@ pub struct Config {
     pub runtime_log: Option<PathBuf>,
     pub log_driver: LogDriver,
     pub log_path: Option<PathBuf>,
+    /// Restart the log file when a record would take it past this many bytes (0: no limit).
+    pub log_size_max: u64,
     pub exit_file: PathBuf,
     pub sync_fd: Option<i32>,
     pub attach: bool,
@@ -32,6 +45,8 @@ pub struct Config {
     pub terminal: bool,
     /// Keep the container's stdin open for attach clients (else it is /dev/null).
     pub stdin: bool,
+    /// `RUNTIME create` instead of `run --detach`: the process waits for `RUNTIME start`.
+    pub create: bool,
     pub attach_socket: Option<PathBuf>,
     /// An attach client connected before the runtime runs.
     pub attach_fd: Option<i32>,
@@ -73,11 +88,13 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
     let mut runtime_log = None;
     let mut log_driver = LogDriver::K8sFile;
     let mut log_path = None;
+    let mut log_size_max = 0u64;
     let mut exit_file = None;
     let mut sync_fd = None;
     let mut attach = false;
     let mut terminal = false;
     let mut stdin = false;
+    let mut create = false;
     let mut attach_socket = None;
     let mut attach_fd = None;
     let mut exec_process = None;
@@ -95,13 +112,17 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
             _ => (arg.clone(), None),
         };
         let name = text(&name);
-        if matches!(name.as_str(), "--attach" | "--terminal" | "--stdin") {
+        if matches!(
+            name.as_str(),
+            "--attach" | "--terminal" | "--stdin" | "--create"
+        ) {
             if inline.is_some() {
                 return Err(format!("{name} takes no value"));
             }
             match name.as_str() {
                 "--attach" => attach = true,
                 "--terminal" => terminal = true,
+                "--create" => create = true,
                 _ => stdin = true,
             }
             continue;
@@ -125,15 +146,24 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
             "--log-driver" => {
                 log_driver = match text(&value).as_str() {
                     "k8s-file" => LogDriver::K8sFile,
+                    "json-file" => LogDriver::JsonFile,
                     "none" => LogDriver::None,
+                    "passthrough" => LogDriver::Passthrough,
                     other => {
                         return Err(format!(
-                            "unsupported --log-driver {other:?} (k8s-file or none)"
-                        ))
+                    "unsupported --log-driver {other:?} (k8s-file, json-file, none or passthrough)"
+                ))
                     }
                 }
             }
             "--log-path" => log_path = Some(PathBuf::from(value)),
+            "--log-size-max" => {
+                // Podman's -1 (and any negative) means no limit.
+                log_size_max = match text(&value).parse::<i64>() {
+                    Ok(n) => u64::try_from(n).unwrap_or(0),
+                    Err(_) => return Err(format!("invalid --log-size-max {:?}", text(&value))),
+                }
+            }
             "--exit-file" => exit_file = Some(PathBuf::from(value)),
             "--sync-fd" => sync_fd = Some(parse_fd(&value)?),
             "--attach-socket" => attach_socket = Some(PathBuf::from(value)),
@@ -153,11 +183,13 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
         runtime_log,
         log_driver,
         log_path,
+        log_size_max,
         exit_file: need(exit_file, "--exit-file")?,
         sync_fd,
         attach,
         terminal,
         stdin,
+        create,
         attach_socket,
         attach_fd,
         exec_process,
@@ -167,8 +199,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
     if cfg.attach_fd.is_some() && cfg.attach_fd == cfg.sync_fd {
         return Err("--attach-fd and --sync-fd must differ".into());
     }
-    if cfg.log_driver == LogDriver::K8sFile && cfg.log_path.is_none() {
-        return Err("--log-driver k8s-file needs --log-path".into());
+    if cfg.log_driver.writes_file() && cfg.log_path.is_none() {
+        return Err("--log-driver k8s-file and json-file need --log-path".into());
+    }
+    if cfg.create && cfg.exec_process.is_some() {
+        return Err("--create and --exec-process exclude each other".into());
     }
     if cfg.cid.is_empty() {
         return Err("--cid must not be empty".into());
@@ -220,6 +255,42 @@ mod tests {
         assert_eq!(c.log_driver, LogDriver::K8sFile);
         assert!(!c.attach && !c.debug && c.sync_fd.is_none() && c.exit_command.is_empty());
         assert!(!c.terminal && !c.stdin && c.attach_socket.is_none() && c.attach_fd.is_none());
+        assert!(!c.create && c.log_size_max == 0);
+    }
+
+    #[test]
+    fn log_drivers_and_size() {
+        for (name, driver) in [
+            ("json-file", LogDriver::JsonFile),
+            ("passthrough", LogDriver::Passthrough),
+        ] {
+            let mut a = args(BASE);
+            a.extend(args(&["--log-path", "/l", "--log-driver", name]));
+            assert_eq!(parse(a).unwrap().log_driver, driver);
+        }
+        let mut a = args(BASE);
+        a.extend(args(&["--log-driver=json-file"]));
+        assert!(parse(a).unwrap_err().contains("--log-path"));
+        let mut a = args(BASE);
+        a.extend(args(&["--log-driver=passthrough", "--create"]));
+        let c = parse(a).unwrap();
+        assert!(c.create && !c.log_driver.writes_file());
+        let mut a = args(BASE);
+        a.extend(args(&["--log-path=/l", "--log-size-max", "8192"]));
+        assert_eq!(parse(a).unwrap().log_size_max, 8192);
+        let mut a = args(BASE);
+        a.extend(args(&["--log-path=/l", "--log-size-max=-1"]));
+        assert_eq!(parse(a).unwrap().log_size_max, 0);
+        let mut a = args(BASE);
+        a.extend(args(&["--log-path=/l", "--log-size-max=1k"]));
+        assert!(parse(a).is_err());
+        let mut a = args(BASE);
+        a.extend(args(&[
+            "--log-driver=none",
+            "--create",
+            "--exec-process=/p",
+        ]));
+        assert!(parse(a).is_err());
     }
 
     #[test]

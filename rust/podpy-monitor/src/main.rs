@@ -1,8 +1,9 @@
 //! podpy-monitor: one per container, like conmon.
 //!
-//! It runs `RUNTIME run --detach` (or `exec --detach` for an exec session),
-//! reports the container pid (or the runtime's own error) on the sync fd, logs
-//! the container's stdout/stderr (or its tty) in k8s-file format, serves the
+//! It runs `RUNTIME run --detach` (`create` for `podpy init`, `exec --detach` for an exec
+//! session), reports the container pid (or the runtime's own error) on the sync fd, logs
+//! the container's stdout/stderr (or its tty) in k8s-file or json-file format (or hands the
+//! runtime its own stdio with the passthrough driver), serves the
 //! attach socket (output to every client, stdin and resizes from them), records
 //! the exit code in the exit file, deletes the runtime state and finally becomes
 //! the exit command unless an attached CLI already cleaned up.
@@ -157,8 +158,10 @@ impl Monitor {
         if let Err(e) = sys::ensure_session_leader() {
             eprint_line(&format!("podpy-monitor: setsid: {e}"));
         }
-        if let Ok(null) = sys::open_devnull() {
-            let _ = sys::dup2(null.as_raw_fd(), 0);
+        if self.cfg.log_driver != LogDriver::Passthrough {
+            if let Ok(null) = sys::open_devnull() {
+                let _ = sys::dup2(null.as_raw_fd(), 0);
+            }
         }
         if self.cfg.debug {
             let path = self.cfg.bundle.join("monitor.log");
@@ -181,9 +184,14 @@ impl Monitor {
             Ok(fd) => fd,
             Err(e) => return self.fail(format!("podpy-monitor: signalfd: {e}"), NO_RUNTIME_EXIT),
         };
-        if self.cfg.log_driver == LogDriver::K8sFile {
+        if self.cfg.log_driver.writes_file() {
+            let format = if self.cfg.log_driver == LogDriver::JsonFile {
+                logfile::Format::Json
+            } else {
+                logfile::Format::K8s
+            };
             if let Some(path) = self.cfg.log_path.clone() {
-                match LogFile::open(&path) {
+                match LogFile::open(&path, format, self.cfg.log_size_max) {
                     Ok(log) => self.log = Some(log),
                     Err(e) => {
                         return self.fail(
@@ -268,18 +276,23 @@ impl Monitor {
     /// Run the runtime; on success the container's output, pid and any exit statuses reaped meanwhile.
     fn start_container(&mut self) -> Option<Started> {
         let forward = self.cfg.attach && !self.cfg.terminal;
-        let (pipes, writers) = match make_pipes(forward) {
-            Ok(p) => p,
-            Err(e) => {
-                self.fail(
-                    format!("podpy-monitor: cannot create pipes: {e}"),
-                    NO_RUNTIME_EXIT,
-                );
-                return None;
+        let passthrough = self.cfg.log_driver == LogDriver::Passthrough;
+        let (pipes, writers) = if passthrough {
+            (Vec::new(), None)
+        } else {
+            match make_pipes(forward) {
+                Ok((p, w)) => (p, Some(w)),
+                Err(e) => {
+                    self.fail(
+                        format!("podpy-monitor: cannot create pipes: {e}"),
+                        NO_RUNTIME_EXIT,
+                    );
+                    return None;
+                }
             }
         };
         let mut stdin_read: Option<OwnedFd> = None;
-        if self.cfg.stdin && !self.cfg.terminal {
+        if self.cfg.stdin && !self.cfg.terminal && !passthrough {
             match sys::pipe() {
                 Ok((r, w)) => {
                     let _ = sys::set_nonblocking(w.as_raw_fd());
@@ -321,6 +334,9 @@ impl Monitor {
                     .arg("--process")
                     .arg(process);
             }
+            None if self.cfg.create => {
+                cmd.arg("create").arg("--bundle").arg(&self.cfg.bundle);
+            }
             None => {
                 cmd.arg("run")
                     .arg("--detach")
@@ -334,13 +350,30 @@ impl Monitor {
         cmd.arg("--pid-file")
             .arg(&self.cfg.pidfile)
             .arg(&self.cfg.cid);
-        let [out_w, err_w] = writers;
-        cmd.stdin(stdin_read.map_or_else(Stdio::null, Stdio::from))
-            .stdout(Stdio::from(out_w))
-            .stderr(Stdio::from(err_w));
+        match writers {
+            Some([out_w, err_w]) => {
+                cmd.stdin(stdin_read.map_or_else(Stdio::null, Stdio::from))
+                    .stdout(Stdio::from(out_w))
+                    .stderr(Stdio::from(err_w));
+            }
+            // Passthrough: the runtime, and so the container, inherit our stdin/stdout/stderr.
+            None => {
+                cmd.stdin(Stdio::inherit())
+                    .stdout(Stdio::inherit())
+                    .stderr(Stdio::inherit());
+            }
+        }
         self.debug(format_args!("running {cmd:?}"));
         let spawned = cmd.spawn();
         drop(cmd); // closes our copies of the write ends
+        if passthrough {
+            // The container holds the CLI's streams now; we keep no copy open.
+            if let Ok(null) = sys::open_devnull() {
+                for fd in 0..3 {
+                    let _ = sys::dup2(null.as_raw_fd(), fd);
+                }
+            }
+        }
         let runtime_pid = match spawned {
             Ok(child) => child.id() as i32,
             Err(e) => {
@@ -639,7 +672,7 @@ impl Monitor {
         let chunk = &packet[1..];
         if let Some(log) = self.log.as_mut() {
             let (secs, nanos) = sys::now();
-            if let Err(e) = log.write_chunk(&timefmt::local(secs, nanos), pipe.stream, chunk) {
+            if let Err(e) = log.write_chunk(secs, nanos, pipe.stream, chunk) {
                 if !self.log_failed {
                     self.log_failed = true;
                     self.warn(&format!("cannot write the container log: {e}"));

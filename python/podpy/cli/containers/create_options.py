@@ -65,6 +65,10 @@ _OPTIONS = (
     click.option("--read-only-tmpfs", type=click.BOOL, default=True, show_default=True,
                  help="When running containers in read-only mode mount a read-write tmpfs on /run, /tmp and "
                       "/var/tmp"),
+    click.option("--log-driver", default="", help="Logging driver for the container"),
+    click.option("--log-opt", "log_opts", multiple=True, help="Logging driver options"),
+    click.option("--restart", default="", help="Restart policy to apply when a container exits "
+                 "(\"always\"|\"no\"|\"on-failure\"|\"unless-stopped\")"),
 )
 
 CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}

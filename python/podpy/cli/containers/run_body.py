@@ -25,6 +25,7 @@ def run(state: CliState, *, image: str, command: tuple[str, ...], detach: bool, 
                    sig_proxy=sig_proxy)
     report = state.engine.containers.run(opts)
     if report.exit_code is None:
-        sys.stdout.write(report.id + "\n")
+        if opts.log_driver != "passthrough":  # stdout belongs to the container then, as in Podman
+            sys.stdout.write(report.id + "\n")
         return 0
     return report.exit_code

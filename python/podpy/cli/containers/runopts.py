@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: Any) -> RunOptions:
     from podpy.engine.entities import RunOptions
 
+    if flags["log_driver"] == "passthrough":
+        _refuse_passthrough_on_tty()
     entrypoint = flags["entrypoint"]
     entry: list[str] | None = None
     if entrypoint is not None:
@@ -37,7 +39,18 @@ def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: 
         cpu_shares=flags["cpu_shares"], cpu_period=flags["cpu_period"], cpu_quota=flags["cpu_quota"],
         cpuset_cpus=flags["cpuset_cpus"], cpuset_mems=flags["cpuset_mems"], pids_limit=flags["pids_limit"],
         ulimits=list(flags["ulimits"]), devices=list(flags["devices"]), init=flags["init"],
-        init_path=flags["init_path"], pidfile=flags["pidfile"], read_only_tmpfs=flags["read_only_tmpfs"])
+        init_path=flags["init_path"], pidfile=flags["pidfile"], read_only_tmpfs=flags["read_only_tmpfs"],
+        log_driver=flags["log_driver"], log_opts=list(flags["log_opts"]), restart=flags["restart"])
+
+
+def _refuse_passthrough_on_tty() -> None:
+    """Podman's guard: a terminal handed to the container could be driven by it (TIOCSTI)."""
+    import os
+
+    if any(os.isatty(fd) for fd in (0, 1, 2)):
+        from podpy.errors import UsageError
+
+        raise UsageError("the '--log-driver passthrough' option cannot be used on a TTY")
 
 
 def _file_lines(paths: tuple[str, ...]) -> list[str]:

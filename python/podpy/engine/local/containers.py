@@ -21,7 +21,7 @@ from podpy.engine.entities import (
     StopOptions,
     WaitReport,
 )
-from podpy.engine.local.runspec import spec_from_run_options
+from podpy.engine.local.runspec import log_settings, restart_policy, spec_from_run_options
 from podpy.errors import NoSuchContainer, NoSuchImage, PodpyError
 
 TYPE_CHECKING = False
@@ -156,6 +156,9 @@ class ContainersEngine:
         rt = self.engine.runtime
         gen = spec_from_run_options(opts)
         gen.validate()
+        conf = rt.opts.config.containers.containers if rt.opts.config else None
+        log = log_settings(opts, rt.opts.log_driver, conf.log_size_max if conf else -1)
+        restart = restart_policy(opts)
         if opts.cidfile and os.path.exists(opts.cidfile):
             raise UsageError(f"container id file exists. Ensure another container is not using it or delete "
                              f"{opts.cidfile}")
@@ -165,7 +168,7 @@ class ContainersEngine:
                 ops.remove(rt, opts.name, force=True)
             except NoSuchContainer:
                 pass
-        ctr = ops.create(rt, gen, image, image.names[0] if image.names else image.id)
+        ctr = ops.create(rt, gen, image, image.names[0] if image.names else image.id, log=log, restart=restart)
         if opts.cidfile:
             from podpy.util.atomic import atomic_write_text
 
@@ -419,22 +422,23 @@ class ContainersEngine:
         return self._each(names, False, lambda n: cleanup(rt, rt.state.lookup_container(n).id, remove=remove))
 
     def logs(self, names: Sequence[str], opts: LogsOptions) -> Iterator[LogLine]:
-        from podpy.engine.local.logs import read_k8s_log
+        from podpy.engine.local.logs import read_log
+        from podpy.runtime.monitor import LOG_DRIVER_NONE, LOG_DRIVER_PASSTHROUGH
         from podpy.runtime.sync import sync
 
         rt = self.engine.runtime
         containers = [rt.state.lookup_container(n) for n in names]
         for ctr in containers:
-            if ctr.config.log_driver == "none":
-                raise PodpyError(f"this container is using the 'none' log driver, cannot read logs: "
-                                 f"{ctr.name}")
+            if ctr.config.log_driver in (LOG_DRIVER_NONE, LOG_DRIVER_PASSTHROUGH):
+                raise PodpyError(f"this container is using the '{ctr.config.log_driver}' log driver, cannot read "
+                                 "logs: this container is not logging output")
 
             def running(container_id: str = ctr.id) -> bool:
                 current = rt.state.get_container(container_id)
                 return current is not None and sync(rt, current).state.status.is_active()
 
-            lines = read_k8s_log(ctr.config.log_path, tail=opts.tail, container=ctr.name if opts.names else "",
-                                 follow=running if opts.follow else None)
+            lines = read_log(ctr.config.log_path, driver=ctr.config.log_driver, tail=opts.tail,
+                             container=ctr.name if opts.names else "", follow=running if opts.follow else None)
             yield from lines if opts.since is None and opts.until is None else _in_window(lines, opts)
 
     def inspect(self, names: Sequence[str]) -> list[InspectReport]:

@@ -1,13 +1,27 @@
-"""Reading the k8s-file logs the monitor writes: `TIMESTAMP STREAM F|P TEXT`."""
+"""Reading the logs the monitor writes: k8s-file (`TIMESTAMP STREAM F|P TEXT`) and json-file
+(`{"log":"TEXT","stream":"stdout","time":"…"}`, partial when the text lacks its final newline).
+
+With ``max-size`` the monitor replaces a full log by a new, empty file; a follower notices the new
+inode and carries on in it.
+"""
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from typing import IO
 
 from podpy.engine.entities import LogLine
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Generator, Iterator
+    from typing import IO
+
+    Parser = Callable[[bytes, str], LogLine | None]
+
+JSON_FILE = "json-file"
+_POLL_S = 0.05
 
 
 def parse_k8s_line(raw: bytes, container: str = "") -> LogLine | None:
@@ -20,16 +34,32 @@ def parse_k8s_line(raw: bytes, container: str = "") -> LogLine | None:
                    partial=partial, container=container)
 
 
-def read_k8s_log(path: str, *, tail: int = -1, container: str = "",
-                 follow: Callable[[], bool] | None = None) -> Iterator[LogLine]:
+def parse_json_line(raw: bytes, container: str = "") -> LogLine | None:
+    import json
+
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict) or not isinstance(entry.get("log"), str):
+        return None
+    text = entry["log"].encode("utf-8", "surrogateescape")
+    return LogLine(stream=str(entry.get("stream") or "stdout"), timestamp=str(entry.get("time") or ""), text=text,
+                   partial=not text.endswith(b"\n"), container=container)
+
+
+def read_log(path: str, *, driver: str = "k8s-file", tail: int = -1, container: str = "",
+             follow: Callable[[], bool] | None = None) -> Iterator[LogLine]:
     """The log's records; with ``follow``, keep reading while ``follow()`` says the container runs."""
+    parse: Parser = parse_json_line if driver == JSON_FILE else parse_k8s_line
+    f: IO[bytes]
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below, iterated lazily
     except FileNotFoundError:
         if follow is None:
             return
         while follow():
-            time.sleep(0.05)
+            time.sleep(_POLL_S)
             try:
                 f = open(path, "rb")  # noqa: SIM115
                 break
@@ -37,19 +67,21 @@ def read_k8s_log(path: str, *, tail: int = -1, container: str = "",
                 continue
         else:
             return
-    with f:
-        yield from _existing(f, tail, container)
+    try:
+        yield from _existing(f, tail, container, parse)
         if follow is not None:
-            yield from _follow(f, container, follow)
+            f = yield from _follow(f, path, container, follow, parse)
+    finally:
+        f.close()
 
 
-def _existing(f: IO[bytes], tail: int, container: str) -> Iterator[LogLine]:
+def _existing(f: IO[bytes], tail: int, container: str, parse: Parser) -> Iterator[LogLine]:
     if tail < 0:
         for raw in iter(f.readline, b""):
             if not raw.endswith(b"\n"):
                 f.seek(-len(raw), 1)  # a record still being written: follow picks it up
                 return
-            line = parse_k8s_line(raw, container)
+            line = parse(raw, container)
             if line is not None:
                 yield line
         return
@@ -57,7 +89,7 @@ def _existing(f: IO[bytes], tail: int, container: str) -> Iterator[LogLine]:
     groups: deque[list[LogLine]] = deque(maxlen=tail if tail > 0 else 1)
     current: list[LogLine] = []
     for raw in f:
-        line = parse_k8s_line(raw, container)
+        line = parse(raw, container)
         if line is None:
             continue
         current.append(line)
@@ -71,22 +103,42 @@ def _existing(f: IO[bytes], tail: int, container: str) -> Iterator[LogLine]:
     yield from current
 
 
-def _follow(f: IO[bytes], container: str, running: Callable[[], bool]) -> Iterator[LogLine]:
+def _replaced(f: IO[bytes], path: str) -> bool:
+    """The monitor restarted the log (max-size): the path names another file, or ours shrank."""
+    try:
+        now = os.stat(path)
+    except FileNotFoundError:
+        return False
+    ours = os.fstat(f.fileno())
+    return (now.st_ino, now.st_dev) != (ours.st_ino, ours.st_dev) or ours.st_size < f.tell()
+
+
+def _follow(f: IO[bytes], path: str, container: str, running: Callable[[], bool], parse: Parser
+            ) -> Generator[LogLine, None, IO[bytes]]:
+    """Yield records as they come; returns the file it ended in (the caller closes it)."""
     pending = b""
+    last_look = False
     while True:
         raw = f.readline()
         if raw:
             pending += raw
             if pending.endswith(b"\n"):
-                line = parse_k8s_line(pending, container)
+                line = parse(pending, container)
                 pending = b""
                 if line is not None:
                     yield line
             continue
+        if _replaced(f, path):
+            f.close()
+            try:
+                f = open(path, "rb")  # noqa: SIM115 - returned to the caller, which closes it
+            except FileNotFoundError:
+                return f
+            pending = b""
+            continue
+        if last_look:
+            return f
         if not running():
-            rest = f.read()
-            if rest:
-                f.seek(-len(rest), 1)
-                continue
-            return
-        time.sleep(0.05)
+            last_look = True  # read what the monitor wrote before it reported the exit
+            continue
+        time.sleep(_POLL_S)

@@ -93,7 +93,7 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
         "ConmonPidFile": "",
         "PidFile": os.path.join(rt.run_paths.container_dir(ctr.id), "pidfile"),
         "Name": ctr.name,
-        "RestartCount": 0,
+        "RestartCount": state.restart_count,
         "Driver": rt.store_paths.driver,
         "MountLabel": "",
         "ProcessLabel": "",
@@ -147,15 +147,22 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
         },
         "HostConfig": {
             "Binds": [],
-            "LogConfig": {"Type": cfg.log_driver, "Config": None, "Path": cfg.log_path, "Tag": "",
-                          "Size": "0B"},
+            "LogConfig": _log_config(cfg),
             "NetworkMode": "none" if cfg.network_mode == "private" else cfg.network_mode,
             "AutoRemove": cfg.auto_remove,
-            "RestartPolicy": {"Name": "", "MaximumRetryCount": 0},
+            "RestartPolicy": {"Name": cfg.restart_policy, "MaximumRetryCount": cfg.restart_retries},
             "ReadonlyRootfs": cfg.read_only,
             **_host_config_limits(cfg),
         },
     }
+
+
+def _log_config(cfg: ContainerConfig) -> dict[str, Any]:
+    """HostConfig.LogConfig as Podman shows it: the size limit in go-units' decimal form (`10kB`)."""
+    from podpy.util.units import human_size
+
+    size = human_size(cfg.log_size_max, 4).replace(" ", "") if cfg.log_size_max > 0 else "0B"
+    return {"Type": cfg.log_driver, "Config": None, "Path": cfg.log_path, "Tag": cfg.log_tag, "Size": size}
 
 
 def _caps(cfg: ContainerConfig) -> list[str]:

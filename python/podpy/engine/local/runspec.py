@@ -8,6 +8,11 @@ from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, Stora
 from podpy.specgen.mounts import parse_tmpfs, parse_volume
 from podpy.specgen.resources import ResourceSpec, parse_memory
 from podpy.specgen.security import SecuritySpec, parse_security_opts
+from podpy.util.record import replace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from podpy.runtime.policies import LogSettings, RestartPolicy
 
 
 def _stop_signal(text: str) -> int:
@@ -40,6 +45,74 @@ def resource_spec(opts: RunOptions) -> ResourceSpec:
         cpus=_cpus(opts.cpus), cpu_shares=opts.cpu_shares or 0, cpu_period=opts.cpu_period or 0,
         cpu_quota=opts.cpu_quota or 0, cpuset_cpus=opts.cpuset_cpus, cpuset_mems=opts.cpuset_mems,
         pids_limit=opts.pids_limit, ulimits=list(opts.ulimits), devices=list(opts.devices))
+
+
+_DECIMAL_UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3, "t": 1000**4, "p": 1000**5}
+
+
+def from_human_size(text: str) -> int:
+    """go-units FromHumanSize: `10k`, `1.5MB`, `20 mb`, `100` — decimal multiples, as Podman's max-size."""
+    import re
+
+    match = re.fullmatch(r"(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?", text)
+    if match is None:
+        raise UsageError(f"invalid size: '{text}'")
+    try:
+        number = float(match.group(1))
+    except ValueError:
+        raise UsageError(f"invalid size: '{text}'") from None
+    return int(number * _DECIMAL_UNITS[(match.group(2) or "").lower()])
+
+
+def log_settings(opts: RunOptions, default_driver: str, default_size_max: int) -> LogSettings:
+    """--log-driver and --log-opt (max-size, path, tag; other keys are accepted and ignored, as Podman)."""
+    from podpy.runtime.monitor import LOG_DRIVER_K8S_FILE, LOG_DRIVERS
+    from podpy.runtime.policies import LogSettings
+
+    driver = opts.log_driver
+    if not driver:
+        driver = default_driver if default_driver in LOG_DRIVERS else LOG_DRIVER_K8S_FILE
+    elif driver not in LOG_DRIVERS:
+        raise UsageError("running container create option: invalid log driver: invalid argument")
+    settings = LogSettings(driver=driver, size_max=default_size_max if default_size_max > 0 else -1)
+    for opt in opts.log_opts:
+        key, sep, value = opt.partition("=")
+        if not sep:
+            raise UsageError(f"invalid log option {opt!r}".replace("'", '"'))
+        if key == "max-size":
+            settings = replace(settings, size_max=from_human_size(value))
+        elif key == "path":
+            settings = replace(settings, path=value)
+        elif key == "tag":
+            settings = replace(settings, tag=value)
+    return settings
+
+
+def restart_policy(opts: RunOptions) -> RestartPolicy:
+    """--restart, with Podman's validation (and its --rm conflict)."""
+    from podpy.runtime.policies import RESTART_ON_FAILURE, RESTART_POLICIES, RestartPolicy
+
+    text = opts.restart
+    if opts.remove and text not in ("", "no", RESTART_ON_FAILURE):
+        raise UsageError('the --rm option conflicts with --restart, when the restartPolicy is not "" and "no"')
+    if not text:
+        return RestartPolicy()
+    name, sep, count = text.partition(":")
+    retries = 0
+    if sep:
+        if name != RESTART_ON_FAILURE:
+            raise UsageError("restart policy retries can only be specified with on-failure restart policy")
+        try:
+            retries = int(count, 10)
+        except ValueError:
+            raise UsageError(f"parsing restart policy retry count: strconv.Atoi: parsing {count!r}: invalid syntax"
+                             .replace("'", '"')) from None
+        if retries < 0:
+            raise UsageError("must specify restart policy retry count as a number greater than 0")
+    if name not in RESTART_POLICIES:
+        raise UsageError(f'running container create option: "{name}" is not a valid restart policy: '
+                         "invalid argument")
+    return RestartPolicy(name=name, retries=retries)
 
 
 def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
