@@ -4,11 +4,14 @@ from typing import final
 
 __all__ = [
     "CorruptArchiveError",
+    "DiffStats",
     "DigestMismatchError",
     "LayerStats",
     "NativeError",
     "UnsafePathError",
     "__version__",
+    "assemble_layer",
+    "diff_layer",
     "extract_layer",
     "mount",
     "mount_overlay",
@@ -35,9 +38,31 @@ class LayerStats:
     @property
     def compression(self) -> str: ...
 
+@final
+class DiffStats:
+    @property
+    def diff_id(self) -> str: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def compressed_size(self) -> int: ...
+    @property
+    def entries(self) -> int: ...
+
 def extract_layer(
-    source: str | int, dest: str, *, expected_digest: str | None = None, whiteouts: str = "overlay"
+    source: str | int,
+    dest: str,
+    *,
+    expected_digest: str | None = None,
+    whiteouts: str = "overlay",
+    split_path: str | None = None,
 ) -> LayerStats: ...
+def assemble_layer(split_path: str, layer_dir: str, out: int | str) -> tuple[str, int]: ...
+def diff_layer(
+    upper_dir: str, lower_dirs: list[str], out: int | str, compression: str | None = None, level: int | None = None
+) -> DiffStats: ...
 def mount(source: str, target: str, fstype: str, flags: int = 0, data: str | None = None) -> None: ...
 def mount_overlay(lowers: list[str], upper: str, work: str, target: str, options: str = "") -> None: ...
 def unmount(target: str, detach: bool = False) -> None: ...

@@ -1,5 +1,9 @@
 """Read-only layers: one directory per chain ID, unpacked once by the Rust extractor.
 
+Next to its ``diff`` directory each layer keeps a tar-split record (``tar-split.zst``,
+written by the extractor) from which its original tar is rebuilt byte for byte, so that
+``save`` reproduces the layer's diffID; layers made before records existed are diffed afresh.
+
 A layer is recorded as incomplete before its directory is written and marked
 complete after; a crashed extraction is swept the next time the store lock is
 taken for a write. The extraction happens in a temp directory that is renamed
@@ -33,6 +37,16 @@ def chain_id(parent_chain: str, diff_id: str) -> str:
     import hashlib
 
     return hashlib.sha256(f"sha256:{parent_chain} {diff_id}".encode()).hexdigest()
+
+
+SPLIT_NAME = "tar-split.zst"
+
+
+@record
+class LayerTar:
+    diff_id: str
+    size: int
+    original: bool  # rebuilt from the tar-split record: the bytes the layer was made from
 
 
 @record
@@ -79,6 +93,28 @@ class LayerStore:
 
     def diff_dir(self, layer_id: str) -> str:
         return os.path.join(self.paths.layer_dir(layer_id), "diff")
+
+    def split_path(self, layer_id: str) -> str:
+        return os.path.join(self.paths.layer_dir(layer_id), SPLIT_NAME)
+
+    def write_tar(self, layer: Layer, out: int | str) -> LayerTar:
+        """Write the layer's uncompressed tar to ``out`` (an fd, or a path created).
+
+        From the tar-split record the bytes are the original ones; without a record (or when
+        the layer's files no longer match it) the layer directory is diffed instead, which
+        gives a valid layer with another diffID.
+        """
+        split = self.split_path(layer.id)
+        if os.path.exists(split):
+            try:
+                diff_id, size = _native.assemble_layer(split, self.diff_dir(layer.id), out)
+                return LayerTar(diff_id, size, True)
+            except (_native.NativeError, OSError):
+                if isinstance(out, int):
+                    os.lseek(out, 0, os.SEEK_SET)
+                    os.ftruncate(out, 0)
+        stats = _native.diff_layer(self.diff_dir(layer.id), [], out)
+        return LayerTar(stats.diff_id, stats.size, False)
 
     def link_path(self, layer: Layer) -> str:
         return os.path.join(self.paths.links_dir, layer.link)
@@ -179,7 +215,7 @@ class LayerStore:
     def _extract_all(self, todo: list[_Pending]) -> None:
         def one(pending: _Pending) -> None:
             with pending.opener() as source:
-                stats = _extract(source, os.path.join(pending.tmp, "diff"))
+                stats = _extract(source, os.path.join(pending.tmp, "diff"), os.path.join(pending.tmp, SPLIT_NAME))
             if source.diff_id and stats.diff_id != source.diff_id:
                 raise DigestMismatch(f"layer {source.compressed_digest}: uncompressed digest "
                                      f"{stats.diff_id} does not match {source.diff_id} from the image config")
@@ -263,9 +299,10 @@ class LayerStore:
             self._remove_files(layer_id, layer.link)
 
 
-def _extract(source: LayerSource, dest: str) -> _native.LayerStats:
+def _extract(source: LayerSource, dest: str, split: str) -> _native.LayerStats:
     try:
-        return _native.extract_layer(source.path, dest, expected_digest=source.compressed_digest or None)
+        return _native.extract_layer(source.path, dest, expected_digest=source.compressed_digest or None,
+                                     split_path=split)
     except _native.DigestMismatchError as e:
         raise DigestMismatch(f"layer {source.compressed_digest}: {e}") from e
     except _native.UnsafePathError as e:

@@ -1,11 +1,14 @@
 //! Unpacking an image layer: compression sniffed from magic bytes, both digests in one pass,
 //! whiteouts converted to overlay form, nothing written outside the destination.
 
+use crate::split::{open_in_root_with, path_bytes, SplitFile};
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::ffi::CString;
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
+use std::os::fd::AsRawFd;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
@@ -61,13 +64,47 @@ impl<R> Hashing<R> {
     }
 
     fn digest(&self) -> String {
-        let bytes = self.hasher.clone().finalize();
-        let mut out = String::with_capacity(71);
-        out.push_str("sha256:");
-        for b in bytes {
-            out.push_str(&format!("{b:02x}"));
+        sha256_string(&self.hasher)
+    }
+}
+
+/// `sha256:<hex>` of what `hasher` has seen so far.
+pub fn sha256_string(hasher: &Sha256) -> String {
+    use std::fmt::Write as _;
+    let bytes = hasher.clone().finalize();
+    let mut out = String::with_capacity(71);
+    out.push_str("sha256:");
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// The tar stream as the parser reads it, shown to a tar-split recorder on the way.
+struct Recorder<R> {
+    inner: RefCell<R>,
+    split: Option<RefCell<SplitFile>>,
+}
+
+impl<R> Recorder<R> {
+    fn begin_file(&self, path: &Path, size: u64) -> io::Result<()> {
+        match &self.split {
+            Some(split) => split
+                .borrow_mut()
+                .writer()
+                .begin_file(path_bytes(path), size),
+            None => Ok(()),
         }
-        out
+    }
+}
+
+impl<R: Read> Read for &Recorder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.borrow_mut().read(buf)?;
+        if let Some(split) = &self.split {
+            split.borrow_mut().writer().consumed(&buf[..n])?;
+        }
+        Ok(n)
     }
 }
 
@@ -293,25 +330,54 @@ impl Read for ChunkReader {
 /// Decompression (and the compressed digest) runs on its own thread while this one parses the
 /// tar stream and writes files, so extraction costs about the larger of the two, not their sum.
 pub fn extract<R: Read + Send>(source: R, dest: &Path, mode: WhiteoutMode) -> Result<LayerStats> {
+    extract_with_split(source, dest, mode, None)
+}
+
+/// [`extract`], also writing the layer's tar-split record to `split` (see [`crate::split`]).
+pub fn extract_with_split<R: Read + Send>(
+    source: R,
+    dest: &Path,
+    mode: WhiteoutMode,
+    split: Option<&Path>,
+) -> Result<LayerStats> {
     let root = fs::canonicalize(dest)?;
+    let split = split.map(SplitFile::create).transpose()?;
     let (tx, rx) = sync_channel(CHUNKS_IN_FLIGHT);
     thread::scope(|scope| {
         let producer = scope.spawn(move || decompress(source, tx));
-        let mut tar_stream = Hashing::new(ChunkReader {
-            rx,
-            chunk: Vec::new(),
-            pos: 0,
-        });
-        let unpacked = unpack_tar(&mut tar_stream, &root, mode)
-            .and_then(|()| io::copy(&mut tar_stream, &mut io::sink()).map_err(corrupt));
+        let recorder = Recorder {
+            inner: RefCell::new(Hashing::new(ChunkReader {
+                rx,
+                chunk: Vec::new(),
+                pos: 0,
+            })),
+            split: split.map(RefCell::new),
+        };
+        let unpacked = unpack_tar(&recorder, &root, mode)
+            .and_then(|()| io::copy(&mut &recorder, &mut io::sink()).map_err(corrupt));
+        let Recorder { inner, split } = recorder;
+        let tar_stream = inner.into_inner();
         let diff_id = tar_stream.digest();
         let uncompressed_size = tar_stream.count;
         drop(tar_stream); // unblocks a producer still sending after an unpacking error
         let compressed = producer
             .join()
-            .map_err(|_| Error::Corrupt("decompression thread panicked".into()))?;
-        unpacked?;
-        let compressed = compressed?;
+            .map_err(|_| Error::Corrupt("decompression thread panicked".into()));
+        let split = split.map(RefCell::into_inner);
+        let done = compressed.and_then(|c| unpacked.and(c));
+        let compressed = match (done, split) {
+            (Ok(c), Some(split)) => {
+                split.commit(uncompressed_size, &diff_id)?;
+                c
+            }
+            (Ok(c), None) => c,
+            (Err(e), split) => {
+                if let Some(split) = split {
+                    split.abandon();
+                }
+                return Err(e);
+            }
+        };
         Ok(LayerStats {
             diff_id,
             compressed_digest: compressed.digest,
@@ -322,8 +388,88 @@ pub fn extract<R: Read + Send>(source: R, dest: &Path, mode: WhiteoutMode) -> Re
     })
 }
 
-fn unpack_tar<R: Read>(reader: R, root: &Path, mode: WhiteoutMode) -> Result<()> {
-    let mut archive = tar::Archive::new(reader);
+/// A character or block device or a fifo (the tar crate would write them as regular files).
+fn make_node(target: &Path, header: &tar::Header, kind: tar::EntryType) -> Result<()> {
+    remove_any(target)?;
+    let c = cpath(target)?;
+    let perm = header.mode().map_err(corrupt)? & 0o7777;
+    let (fmt, dev) = if kind == tar::EntryType::Fifo {
+        (libc::S_IFIFO, 0)
+    } else {
+        let major = header.device_major().map_err(corrupt)?.unwrap_or(0);
+        let minor = header.device_minor().map_err(corrupt)?.unwrap_or(0);
+        let fmt = if kind == tar::EntryType::Char {
+            libc::S_IFCHR
+        } else {
+            libc::S_IFBLK
+        };
+        (fmt, libc::makedev(major, minor))
+    };
+    let uid = header.uid().map_err(corrupt)? as libc::uid_t;
+    let gid = header.gid().map_err(corrupt)? as libc::gid_t;
+    let mtime = header.mtime().map_err(corrupt)? as libc::time_t;
+    let times = [
+        libc::timespec {
+            tv_sec: mtime,
+            tv_nsec: 0,
+        },
+        libc::timespec {
+            tv_sec: mtime,
+            tv_nsec: 0,
+        },
+    ];
+    // SAFETY: a valid path; the node is ours, just made, and never a symlink.
+    unsafe {
+        if libc::mknod(c.as_ptr(), fmt | perm, dev) != 0
+            || libc::lchown(c.as_ptr(), uid, gid) != 0
+            || libc::chmod(c.as_ptr(), perm) != 0
+            || libc::utimensat(
+                libc::AT_FDCWD,
+                c.as_ptr(),
+                times.as_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            ) != 0
+        {
+            return Err(Error::Io(io::Error::last_os_error()));
+        }
+    }
+    Ok(())
+}
+
+/// Directories get their mtimes last: creating their children changed them.
+fn restore_dir_mtimes(root: &Path, dirs: &[(PathBuf, u64)]) -> Result<()> {
+    let root = fs::File::open(root)?;
+    for (rel, mtime) in dirs.iter().rev() {
+        let dir =
+            match open_in_root_with(&root, path_bytes(rel), libc::O_RDONLY | libc::O_DIRECTORY) {
+                Ok(d) => d,
+                Err(_) => continue, // replaced or removed by a later entry
+            };
+        let t = libc::timespec {
+            tv_sec: *mtime as libc::time_t,
+            tv_nsec: 0,
+        };
+        // SAFETY: an open directory and two valid timespecs.
+        if unsafe { libc::futimens(dir.as_raw_fd(), [t, t].as_ptr()) } != 0 {
+            return Err(Error::Io(io::Error::last_os_error()));
+        }
+    }
+    Ok(())
+}
+
+fn unpack_tar<R: Read>(recorder: &Recorder<R>, root: &Path, mode: WhiteoutMode) -> Result<()> {
+    let mut dirs = Vec::new();
+    unpack_entries(recorder, root, mode, &mut dirs)?;
+    restore_dir_mtimes(root, &dirs)
+}
+
+fn unpack_entries<R: Read>(
+    recorder: &Recorder<R>,
+    root: &Path,
+    mode: WhiteoutMode,
+    dirs: &mut Vec<(PathBuf, u64)>,
+) -> Result<()> {
+    let mut archive = tar::Archive::new(recorder);
     archive.set_preserve_permissions(true);
     archive.set_preserve_mtime(true);
     archive.set_preserve_ownerships(true);
@@ -353,6 +499,23 @@ fn unpack_tar<R: Read>(reader: R, root: &Path, mode: WhiteoutMode) -> Result<()>
             if meta.is_dir() != incoming_dir || (!meta.is_dir() && meta.file_type().is_symlink()) {
                 remove_any(&existing)?;
             }
+        }
+        let kind = entry.header().entry_type();
+        if matches!(
+            kind,
+            tar::EntryType::Char | tar::EntryType::Block | tar::EntryType::Fifo
+        ) {
+            let parent = resolve_dir_inside(root, rel.parent().unwrap_or(Path::new("")))?;
+            let name = rel.file_name().unwrap_or_default();
+            make_node(&parent.join(name), entry.header(), kind)?;
+            continue;
+        }
+        if kind.is_dir() {
+            dirs.push((rel.clone(), entry.header().mtime().map_err(corrupt)?));
+        }
+        if kind.is_file() && !raw.as_os_str().as_encoded_bytes().ends_with(b"/") {
+            // Its payload goes to disk: the record keeps a reference instead of the bytes.
+            recorder.begin_file(&rel, entry.size())?;
         }
         match entry.unpack_in(root) {
             Ok(true) => {}

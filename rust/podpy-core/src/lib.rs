@@ -3,7 +3,9 @@
 //! Nothing here knows about Python; the `podpy-py` crate binds it.
 
 pub mod archive;
+pub mod diff;
 pub mod error;
 pub mod mount;
+pub mod split;
 
 pub use error::{Error, Result};

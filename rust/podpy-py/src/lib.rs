@@ -2,7 +2,9 @@
 //! Everything it exports is listed in `_native` at the bottom (and typed in `_native.pyi`).
 
 use podpy_core::archive::{self, WhiteoutMode};
+use podpy_core::diff::{self as core_diff, Compression};
 use podpy_core::mount::{self as core_mount, Kernel, Mounter};
+use podpy_core::split;
 use podpy_core::Error;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyOSError, PyValueError};
@@ -58,28 +60,42 @@ enum Source {
     Path(String),
 }
 
+/// A borrowed fd (never closed here) or a path opened for `open`.
+fn with_file<T>(
+    target: Source,
+    open: impl FnOnce(&str) -> std::io::Result<File>,
+    f: impl FnOnce(&File) -> Result<T, Error>,
+) -> Result<T, Error> {
+    match target {
+        Source::Path(p) => f(&open(&p)?),
+        Source::Fd(fd) => {
+            // SAFETY: the caller keeps fd open for the duration of the call.
+            let file = ManuallyDrop::new(unsafe { File::from_raw_fd(fd) });
+            f(&file)
+        }
+    }
+}
+
 #[pyfunction]
-#[pyo3(signature = (source, dest, *, expected_digest=None, whiteouts="overlay"))]
+#[pyo3(signature = (source, dest, *, expected_digest=None, whiteouts="overlay", split_path=None))]
 fn extract_layer(
     py: Python<'_>,
     source: Source,
     dest: &str,
     expected_digest: Option<String>,
     whiteouts: &str,
+    split_path: Option<String>,
 ) -> PyResult<LayerStats> {
     let mode = WhiteoutMode::parse(whiteouts)
         .ok_or_else(|| PyValueError::new_err(format!("unknown whiteout mode {whiteouts:?}")))?;
     let dest = dest.to_owned();
     let stats = release(py, move || {
-        let stats = match source {
-            Source::Path(p) => archive::extract(File::open(p)?, Path::new(&dest), mode)?,
-            Source::Fd(fd) => {
-                // The fd is borrowed: never closed here.
-                // SAFETY: the caller keeps fd open for the duration of the call.
-                let file = ManuallyDrop::new(unsafe { File::from_raw_fd(fd) });
-                archive::extract(&*file, Path::new(&dest), mode)?
-            }
-        };
+        let split = split_path.as_deref().map(Path::new);
+        let stats = with_file(
+            source,
+            |p| File::open(p),
+            |file| archive::extract_with_split(file, Path::new(&dest), mode, split),
+        )?;
         if let Some(expected) = expected_digest {
             if expected != stats.compressed_digest {
                 return Err(Error::DigestMismatch {
@@ -96,6 +112,77 @@ fn extract_layer(
         compressed_size: stats.compressed_size,
         uncompressed_size: stats.uncompressed_size,
         compression: stats.compression.to_string(),
+    })
+}
+
+/// Rebuild a layer's original tar from its tar-split record; (diff_id, size).
+#[pyfunction]
+fn assemble_layer(
+    py: Python<'_>,
+    split_path: &str,
+    layer_dir: &str,
+    out: Source,
+) -> PyResult<(String, u64)> {
+    release(py, || {
+        with_file(
+            out,
+            |p| File::create(p),
+            |file| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+                let result = split::assemble(Path::new(split_path), Path::new(layer_dir), &mut w)?;
+                std::io::Write::flush(&mut w)?;
+                Ok(result)
+            },
+        )
+    })
+}
+
+#[pyclass(frozen, module = "podpy._native")]
+struct DiffStats {
+    #[pyo3(get)]
+    diff_id: String,
+    #[pyo3(get)]
+    digest: String,
+    #[pyo3(get)]
+    size: u64,
+    #[pyo3(get)]
+    compressed_size: u64,
+    #[pyo3(get)]
+    entries: u64,
+}
+
+/// Write an overlay upper directory (or a layer in overlay form) as a layer tar.
+#[pyfunction]
+#[pyo3(signature = (upper_dir, lower_dirs, out, compression=None, level=None))]
+fn diff_layer(
+    py: Python<'_>,
+    upper_dir: &str,
+    lower_dirs: Vec<String>,
+    out: Source,
+    compression: Option<&str>,
+    level: Option<i32>,
+) -> PyResult<DiffStats> {
+    let compression = Compression::parse(compression, level)
+        .ok_or_else(|| PyValueError::new_err(format!("unknown compression {compression:?}")))?;
+    let lowers: Vec<std::path::PathBuf> = lower_dirs.iter().map(Into::into).collect();
+    let stats = release(py, || {
+        with_file(
+            out,
+            |p| File::create(p),
+            |file| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+                let stats = core_diff::diff(Path::new(upper_dir), &lowers, &mut w, compression)?;
+                std::io::Write::flush(&mut w)?;
+                Ok(stats)
+            },
+        )
+    })?;
+    Ok(DiffStats {
+        diff_id: stats.diff_id,
+        digest: stats.digest,
+        size: stats.size,
+        compressed_size: stats.compressed_size,
+        entries: stats.entries,
     })
 }
 
@@ -147,7 +234,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<LayerStats>()?;
+    m.add_class::<DiffStats>()?;
     m.add_function(wrap_pyfunction!(extract_layer, m)?)?;
+    m.add_function(wrap_pyfunction!(assemble_layer, m)?)?;
+    m.add_function(wrap_pyfunction!(diff_layer, m)?)?;
     m.add_function(wrap_pyfunction!(mount, m)?)?;
     m.add_function(wrap_pyfunction!(mount_overlay, m)?)?;
     m.add_function(wrap_pyfunction!(unmount, m)?)?;
