@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from podpy.engine.entities import EngineOptions
-from podpy.engine.local.containers import ContainersEngine
-from podpy.engine.local.images import ImagesEngine
-from podpy.engine.local.system import SystemEngine
 from podpy.runtime.options import RuntimeOptions
-from podpy.runtime.runtime import Runtime
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from podpy.engine.entities import EngineOptions
+    from podpy.engine.local.containers import ContainersEngine
+    from podpy.engine.local.images import ImagesEngine
+    from podpy.engine.local.system import SystemEngine
+    from podpy.runtime.runtime import Runtime
 
 
 def runtime_options(opts: EngineOptions) -> RuntimeOptions:
@@ -43,18 +46,26 @@ class LocalEngine:
 
     @cached_property
     def runtime(self) -> Runtime:
+        from podpy.runtime.runtime import Runtime
+
         return Runtime(runtime_options(self.opts))
 
     @cached_property
     def containers(self) -> ContainersEngine:
+        from podpy.engine.local.containers import ContainersEngine
+
         return ContainersEngine(self)
 
     @cached_property
     def images(self) -> ImagesEngine:
+        from podpy.engine.local.images import ImagesEngine
+
         return ImagesEngine(self)
 
     @cached_property
     def system(self) -> SystemEngine:
+        from podpy.engine.local.system import SystemEngine
+
         return SystemEngine(self)
 
     def close(self) -> None:
