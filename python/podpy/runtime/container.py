@@ -29,7 +29,7 @@ from podpy.runtime.monitor import (
     spawn_monitor,
 )
 from podpy.runtime.oci import OciRuntime
-from podpy.runtime.policies import LogSettings, RestartPolicy
+from podpy.runtime.policies import LogSettings, RestartPolicy, should_restart
 from podpy.runtime.runtime import Runtime
 from podpy.runtime.sync import alive, sync
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
@@ -202,6 +202,7 @@ def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = No
     ``attach``: the CLI waits in the foreground for the container; its output goes straight to our
     stdout/stderr, or with ``attach_client`` through an attach connection made before the runtime
     runs (``handle.attach_fd``: stdin, tty). ``console_size``: the tty's first size (-t).
+    A start by the user forgets earlier restarts and an earlier stop (Podman's RestartCount, StoppedByUser).
     """
     with locked(rt, ctr.id):
         current = rt.state.get_container(ctr.id)
@@ -210,53 +211,80 @@ def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = No
         if not current.state.status.can_start():
             raise InvalidStateError(f"container {ctr.id[:12]} is {current.state.status.value}, cannot start it")
         ctr.state = current.state
-        bundle = _prepare_bundle(rt, ctr, image, console_size)
-        run_dir = rt.run_paths.container_dir(ctr.id)
-        os.makedirs(run_dir, exist_ok=True)
-        exit_file = rt.run_paths.exit_file(ctr.id)
-        try:
-            os.unlink(exit_file)
-        except FileNotFoundError:
-            pass
-        host = rt.host
-        handle = spawn_monitor(MonitorConfig(
-            cid=ctr.id, runtime=host.runtime_path, runtime_root=rt.run_paths.runtime_root, bundle=bundle,
-            pidfile=os.path.join(run_dir, "pidfile"), runtime_log=os.path.join(run_dir, "runtime.log"),
-            log_driver=ctr.config.log_driver, log_path=ctr.config.log_path, log_size_max=ctr.config.log_size_max,
-            exit_file=exit_file,
-            attach=attach and not attach_client, terminal=ctr.config.tty, stdin=ctr.config.stdin,
-            attach_socket=os.path.join(run_dir, ATTACH_SOCKET), attach_client=attach and attach_client,
-            exit_command=_exit_command(rt, ctr), debug=rt.opts.debug))
-        try:
-            pid = handle.wait_started()
-        except BaseException:
-            handle.close()
-            rt.store.rootfs.unmount(ctr.id)
-            ctr.state.rootfs = ""
-            rt.state.save_state(ctr.id, ctr.state)
-            raise
-        ctr.state.status = ContainerStatus.RUNNING
-        ctr.state.pid = pid
-        ctr.state.monitor_pid = handle.pid
-        ctr.state.started_at = now_rfc3339()
-        ctr.state.boot_id = rt.boot_id
-        ctr.state.exit_code = 0
-        ctr.state.finished_at = ""
+        ctr.state.restart_count = 0
+        ctr.state.stopped_by_user = False
+        return _start_locked(rt, ctr, attach=attach, image=image, attach_client=attach_client,
+                             console_size=console_size)
+
+
+def _launch(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = None, attach_client: bool = False,
+            console_size: tuple[int, int] | None = None, create: bool = False) -> MonitorHandle:
+    """Mount, write the bundle, spawn the monitor and wait for the pid (``create``: `runtime create` only)."""
+    bundle = _prepare_bundle(rt, ctr, image, console_size)
+    run_dir = rt.run_paths.container_dir(ctr.id)
+    os.makedirs(run_dir, exist_ok=True)
+    exit_file = rt.run_paths.exit_file(ctr.id)
+    try:
+        os.unlink(exit_file)
+    except FileNotFoundError:
+        pass
+    host = rt.host
+    handle = spawn_monitor(MonitorConfig(
+        cid=ctr.id, runtime=host.runtime_path, runtime_root=rt.run_paths.runtime_root, bundle=bundle,
+        pidfile=os.path.join(run_dir, "pidfile"), runtime_log=os.path.join(run_dir, "runtime.log"),
+        log_driver=ctr.config.log_driver, log_path=ctr.config.log_path, log_size_max=ctr.config.log_size_max,
+        exit_file=exit_file, create=create,
+        attach=attach and not attach_client, terminal=ctr.config.tty, stdin=ctr.config.stdin,
+        attach_socket=os.path.join(run_dir, ATTACH_SOCKET), attach_client=attach and attach_client,
+        exit_command=_exit_command(rt, ctr), debug=rt.opts.debug))
+    try:
+        handle.wait_started()
+    except BaseException:
+        handle.close()
+        rt.store.rootfs.unmount(ctr.id)
+        ctr.state.rootfs = ""
         rt.state.save_state(ctr.id, ctr.state)
-        if ctr.config.pidfile:
-            from podpy.util.atomic import atomic_write_text
-
-            atomic_write_text(ctr.config.pidfile, str(pid), fsync=False)
-        return handle
+        raise
+    return handle
 
 
-def cleanup(rt: Runtime, container_id: str, *, remove: bool, monitor_deletes_runtime_state: bool = False
-            ) -> int | None:
-    """After the process ended: record the exit, unmount, forget the runtime's state; remove with --rm.
+def _start_locked(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = None,
+                  attach_client: bool = False, console_size: tuple[int, int] | None = None) -> MonitorHandle:
+    handle = _launch(rt, ctr, attach=attach, image=image, attach_client=attach_client, console_size=console_size)
+    _record_running(rt, ctr, handle.container_pid, handle.pid)
+    return handle
+
+
+def _record_running(rt: Runtime, ctr: Container, pid: int, monitor_pid: int) -> None:
+    ctr.state.status = ContainerStatus.RUNNING
+    ctr.state.pid = pid
+    ctr.state.monitor_pid = monitor_pid
+    ctr.state.started_at = now_rfc3339()
+    ctr.state.boot_id = rt.boot_id
+    ctr.state.exit_code = 0
+    ctr.state.finished_at = ""
+    rt.state.save_state(ctr.id, ctr.state)
+    if ctr.config.pidfile:
+        from podpy.util.atomic import atomic_write_text
+
+        atomic_write_text(ctr.config.pidfile, str(pid), fsync=False)
+
+
+def restart_due(ctr: Container) -> bool:
+    """The container has exited and its restart policy asks for another run."""
+    return ctr.state.status.is_finished() and not ctr.config.auto_remove and should_restart(
+        RestartPolicy(ctr.config.restart_policy, ctr.config.restart_retries), exit_code=ctr.state.exit_code,
+        restart_count=ctr.state.restart_count, stopped_by_user=ctr.state.stopped_by_user)
+
+
+def cleanup(rt: Runtime, container_id: str, *, remove: bool, monitor_deletes_runtime_state: bool = False,
+            restart: bool = True) -> int | None:
+    """After the process ended: record the exit, unmount, forget the runtime's state; remove with --rm;
+    run it again when its restart policy says so (``restart``; the monitor's exit command does that).
 
     ``monitor_deletes_runtime_state``: the monitor that reported the exit runs the runtime's `delete`
-    itself, so the attached CLI need not wait for a second one. Returns the exit code, or None if the
-    container is gone already.
+    itself, so the attached CLI need not wait for a second one (nor restart it: the monitor's delete
+    could come after the new start). Returns the exit code, or None if the container is gone already.
     """
     with locked(rt, container_id):
         ctr = rt.state.get_container(container_id)
@@ -269,7 +297,18 @@ def cleanup(rt: Runtime, container_id: str, *, remove: bool, monitor_deletes_run
         code = ctr.state.exit_code
         if remove:
             _remove_locked(rt, ctr, delete_runtime_state=not monitor_deletes_runtime_state)
+        elif restart and restart_due(ctr):
+            _restart_by_policy(rt, ctr)
         return code
+
+
+def _restart_by_policy(rt: Runtime, ctr: Container) -> None:
+    """Podman's restart policy: count the restart, keep the log, start detached."""
+    ctr.state.restart_count += 1
+    try:
+        _start_locked(rt, ctr, attach=False).close()
+    except PodpyError as e:
+        log.warning("restarting container %s: %s", ctr.id, e)
 
 
 def release_resources(rt: Runtime, ctr: Container) -> None:

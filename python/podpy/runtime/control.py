@@ -50,6 +50,7 @@ def stop(rt: Runtime, name_or_id: str, *, timeout: int | None = None) -> Contain
         if current is None:
             return ctr
         ctr = sync(rt, current)
+        _mark_stopped_by_user(rt, ctr)
         if ctr.state.status.is_active():
             grace = ctr.config.stop_timeout if timeout is None else timeout
             if grace > 0:
@@ -63,12 +64,24 @@ def stop(rt: Runtime, name_or_id: str, *, timeout: int | None = None) -> Contain
         return ctr
 
 
+def _mark_stopped_by_user(rt: Runtime, ctr: Container) -> None:
+    """Podman's StoppedByUser: the restart policy leaves the container down (caller holds the lock)."""
+    if ctr.state.status in (ContainerStatus.CONFIGURED, ContainerStatus.CREATED) or ctr.state.stopped_by_user:
+        return
+    ctr.state.stopped_by_user = True
+    rt.state.save_state(ctr.id, ctr.state)
+
+
 def kill(rt: Runtime, name_or_id: str, sig: int) -> Container:
-    ctr = sync(rt, rt.state.lookup_container(name_or_id))
-    if ctr.state.status is not ContainerStatus.RUNNING or not alive(ctr.state.pid):
-        raise InvalidStateError(f"can only kill running containers. {ctr.id} is in state "
-                                f"{ctr.state.status.value}: container state improper")
-    _signal(ctr.state.pid, sig)
+    ctr = rt.state.lookup_container(name_or_id)
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id)
+        ctr = sync(rt, current if current is not None else ctr)
+        if ctr.state.status is not ContainerStatus.RUNNING or not alive(ctr.state.pid):
+            raise InvalidStateError(f"can only kill running containers. {ctr.id} is in state "
+                                    f"{ctr.state.status.value}: container state improper")
+        _mark_stopped_by_user(rt, ctr)
+        _signal(ctr.state.pid, sig)
     return ctr
 
 

@@ -87,8 +87,10 @@ def _attached_until_exit(rt: Runtime, handle: MonitorHandle, ctr: Container, *, 
                 handle.close()
                 return 0
         info = ops.wait_for_exit(rt, handle, ctr)
-    ops.cleanup(rt, ctr.id, remove=remove, monitor_deletes_runtime_state=True)
-    handle.ack_cleanup()
+    ops.cleanup(rt, ctr.id, remove=remove, monitor_deletes_runtime_state=True, restart=False)
+    current = rt.state.get_container(ctr.id)
+    if current is None or not ops.restart_due(current):
+        handle.ack_cleanup()  # else the monitor's exit command restarts it, after its runtime `delete`
     handle.close()
     return info.exit_code
 
