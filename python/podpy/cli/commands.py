@@ -17,7 +17,7 @@ CONTAINER_VERBS: dict[str, Entry] = {
     "attach": (f"{_C}.attach:attach", "Attach to a running container"),
     "cleanup": (f"{_C}.cleanup:cleanup", "Clean up network and mountpoints of one or more containers"),
     "commit": (None, "Create new image based on the changed container"),
-    "cp": (None, "Copy files/folders between a container and the local filesystem"),
+    "cp": (f"{_C}.cp:cp", "Copy files/folders between a container and the local filesystem"),
     "create": (f"{_C}.create:create", "Create but do not start a container"),
     "diff": (None, "Inspect changes to the container's file systems"),
     "exec": (f"{_C}.exec:exec_", "Run a process in a running container"),

@@ -49,6 +49,10 @@ class Containers(Protocol):
     def wait(self, names: Sequence[str], conditions: Sequence[str] = (), interval: float = 0.0
              ) -> list[WaitReport]: ...
 
+    def copy(self, src: str, dest: str, *, archive: bool, stdin: BinaryIO | None, stdout: BinaryIO | None
+             ) -> None:
+        """`cp`: exactly one of ``src`` and ``dest`` is `CONTAINER:PATH`; "-" is a tar stream."""
+
     def exec(self, name: str, opts: ExecOptions) -> int: ...
 
     def export(self, name: str, out: BinaryIO) -> None: ...

@@ -119,6 +119,14 @@ def _in_window(lines: Iterator[LogLine], opts: LogsOptions) -> Iterator[LogLine]
             return
 
 
+def _split_copy_arg(arg: str) -> tuple[str, str]:
+    """(container, path) of `CONTAINER:PATH`; ("", path) for a host path (Podman: `/`, `.` or no colon)."""
+    if arg == "-" or arg.startswith(("/", ".")) or ":" not in arg:
+        return "", arg
+    container, _, path = arg.partition(":")
+    return container, path or "/"
+
+
 class ContainersEngine:
     def __init__(self, engine: LocalEngine) -> None:
         self.engine = engine
@@ -271,6 +279,23 @@ class ContainersEngine:
             except PodpyError as e:
                 reports.append(WaitReport(name, error=str(e)))
         return reports
+
+    def copy(self, src: str, dest: str, *, archive: bool, stdin: BinaryIO | None, stdout: BinaryIO | None
+             ) -> None:
+        from podpy.errors import UsageError
+        from podpy.runtime.copy import copy_from_container, copy_into_container
+
+        rt = self.engine.runtime
+        src_ctr, src_path = _split_copy_arg(src)
+        dest_ctr, dest_path = _split_copy_arg(dest)
+        if bool(src_ctr) == bool(dest_ctr):
+            raise UsageError("invalid arguments " + f"{src}, {dest}: " +
+                             ("copying between containers is not supported" if src_ctr else
+                              "you must specify at least one container"))
+        if src_ctr:
+            copy_from_container(rt, src_ctr, src_path, dest_path, stdout)
+        else:
+            copy_into_container(rt, dest_ctr, src_path, dest_path, stdin, archive=archive)
 
     def exec(self, name: str, opts: ExecOptions) -> int:
         from podpy.runtime.execsession import ExecRequest, exec_in
