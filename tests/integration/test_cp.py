@@ -15,16 +15,21 @@ pytestmark = needs_root
 BB = "localhost/busybox"
 
 
+def _read(path: str) -> str:
+    with open(path) as f:
+        return f.read()
+
+
 def test_copy_out_and_in_with_a_stopped_and_a_running_container(podpy_bb: Podpy, tmp_path: object) -> None:
     host = str(tmp_path)
     podpy_bb("run", "--name", "src", BB, "sh", "-c",
              "mkdir -p /data/sub && echo hello > /data/f && echo deep > /data/sub/g && ln -s /etc /data/etclink")
     podpy_bb("cp", "src:/data/f", host)
-    assert open(os.path.join(host, "f")).read() == "hello\n"
+    assert _read(os.path.join(host, "f")) == "hello\n"
     podpy_bb("cp", "src:/data/f", os.path.join(host, "renamed"))
-    assert open(os.path.join(host, "renamed")).read() == "hello\n"
+    assert _read(os.path.join(host, "renamed")) == "hello\n"
     podpy_bb("cp", "src:/data", host)
-    assert open(os.path.join(host, "data", "sub", "g")).read() == "deep\n"
+    assert _read(os.path.join(host, "data", "sub", "g")) == "deep\n"
     assert os.readlink(os.path.join(host, "data", "etclink")) == "/etc"  # copied as a link, not followed
     os.mkdir(os.path.join(host, "contents"))
     podpy_bb("cp", "src:/data/.", os.path.join(host, "contents"))
@@ -76,7 +81,7 @@ def test_symlinks_never_lead_out_of_the_container(podpy_bb: Podpy, tmp_path: obj
     with open(os.path.join(host, "payload"), "w") as f:
         f.write("x\n")
     podpy_bb("cp", os.path.join(host, "payload"), "evil:/hostdir/", check=False)
-    assert open(secret).read() == "host secret\n" and not os.path.exists(os.path.join(host, "hostdir"))
+    assert _read(secret) == "host secret\n" and not os.path.exists(os.path.join(host, "hostdir"))
     evil_tar = io.BytesIO()
     with tarfile.open(fileobj=evil_tar, mode="w") as tar:
         info = tarfile.TarInfo("../../../../../../../tmp/podpy-escape-test")
