@@ -7,6 +7,7 @@ from typing import Any, BinaryIO, Protocol
 
 from podpy.engine.entities import (
     AttachOptions,
+    ContainerStats,
     ExecOptions,
     HistoryEntry,
     ImageSummary,
@@ -48,6 +49,9 @@ class Containers(Protocol):
 
     def wait(self, names: Sequence[str], conditions: Sequence[str] = (), interval: float = 0.0
              ) -> list[WaitReport]: ...
+
+    def stats(self, names: Sequence[str], *, all: bool = False) -> list[ContainerStats]:
+        """One sample per container: the running ones (all of them without names)."""
 
     def copy(self, src: str, dest: str, *, archive: bool, stdin: BinaryIO | None, stdout: BinaryIO | None
              ) -> None:

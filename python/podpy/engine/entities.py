@@ -131,6 +131,24 @@ class ListContainer:
 
 
 @record
+class ContainerStats:
+    """One sample of a container's resource use (Podman's stats fields, raw numbers)."""
+
+    ID: str
+    Name: str
+    CPUNano: int  # CPU time used since start
+    SystemNano: int  # monotonic clock at the sample, for CPU % between two samples
+    UpTime: float  # seconds since the container started
+    MemUsage: int
+    MemLimit: int
+    NetInput: int = 0
+    NetOutput: int = 0
+    BlockInput: int = 0
+    BlockOutput: int = 0
+    PIDs: int = 0
+
+
+@record
 class RmOptions:
     force: bool = False
     all: bool = False

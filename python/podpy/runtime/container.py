@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 from podpy.define.names import random_name
 from podpy.define.states import ContainerStatus
-from podpy.errors import InvalidStateError, NameInUse, PodpyError
+from podpy.errors import InvalidStateError, NameInUse, PodpyError, RuntimeStartError
 from podpy.runtime.monitor import (
     ATTACH_SOCKET,
     LOG_DRIVER_JSON_FILE,
@@ -217,6 +217,53 @@ def start(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = No
                              console_size=console_size)
 
 
+def init(rt: Runtime, name_or_id: str) -> Container:
+    """Podman's init: mounts, spec and the runtime's container made, its process waiting for `start`.
+
+    The monitor runs `runtime create` and watches the process from then on, as conmon does.
+    """
+    ctr = rt.state.lookup_container(name_or_id)
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            raise InvalidStateError(f"container {ctr.id[:12]} was removed")
+        ctr = sync(rt, current)
+        if not ctr.state.status.can_init():
+            raise InvalidStateError(f"container {ctr.id} has already been created in runtime: "
+                                    "container state improper")
+        ctr.state.restart_count = 0
+        ctr.state.stopped_by_user = False
+        handle = _launch(rt, ctr, attach=False, create=True)
+        handle.close()
+        ctr.state.status = ContainerStatus.INITIALIZED
+        ctr.state.pid = handle.container_pid
+        ctr.state.monitor_pid = handle.pid
+        ctr.state.boot_id = rt.boot_id
+        rt.state.save_state(ctr.id, ctr.state)
+        return ctr
+
+
+def start_initialized(rt: Runtime, name_or_id: str) -> Container:
+    """`runtime start` of an initialized container: its monitor is there already (attach to it first)."""
+    ctr = rt.state.lookup_container(name_or_id)
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            raise InvalidStateError(f"container {ctr.id[:12]} was removed")
+        ctr = sync(rt, current)
+        if ctr.state.status is not ContainerStatus.INITIALIZED:
+            raise InvalidStateError(f"container {ctr.id[:12]} is {ctr.state.status.value}, not initialized: "
+                                    "container state improper")
+        if OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).start(ctr.id) != 0:
+            ctr = sync(rt, ctr)
+            raise RuntimeStartError(f"{os.path.basename(rt.host.runtime_path)}: cannot start container "
+                                    f"{ctr.id[:12]}: OCI runtime error")
+        ctr.state.restart_count = 0
+        ctr.state.stopped_by_user = False
+        _record_running(rt, ctr, ctr.state.pid, ctr.state.monitor_pid)
+        return ctr
+
+
 def _launch(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = None, attach_client: bool = False,
             console_size: tuple[int, int] | None = None, create: bool = False) -> MonitorHandle:
     """Mount, write the bundle, spawn the monitor and wait for the pid (``create``: `runtime create` only)."""
@@ -291,7 +338,7 @@ def cleanup(rt: Runtime, container_id: str, *, remove: bool, monitor_deletes_run
         if ctr is None:
             return None
         ctr = sync(rt, ctr)
-        if ctr.state.status.is_active():
+        if ctr.state.status.has_process():
             return None
         release_resources(rt, ctr)
         code = ctr.state.exit_code
@@ -320,7 +367,7 @@ def release_resources(rt: Runtime, ctr: Container) -> None:
 
 def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = True) -> None:
     had_process = ctr.state.status in (ContainerStatus.RUNNING, ContainerStatus.PAUSED, ContainerStatus.EXITED,
-                                       ContainerStatus.STOPPED)
+                                       ContainerStatus.STOPPED, ContainerStatus.INITIALIZED)
     if delete_runtime_state and had_process and ctr.state.boot_id == rt.boot_id:
         OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).delete(ctr.id)
     if ctr.state.status.is_finished():
@@ -356,6 +403,9 @@ def remove(rt: Runtime, name_or_id: str, *, force: bool) -> str:
                 # A frozen process does not die of SIGKILL until it is thawed.
                 OciRuntime(rt.host.runtime_path, rt.run_paths.runtime_root).resume(ctr.id)
             _kill_and_wait(rt, ctr)
+            ctr = sync(rt, ctr)
+        elif ctr.state.status is ContainerStatus.INITIALIZED:
+            _kill_and_wait(rt, ctr)  # Podman removes an initialized container without --force
             ctr = sync(rt, ctr)
         release_resources(rt, ctr)
         _remove_locked(rt, ctr)

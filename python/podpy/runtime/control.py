@@ -35,7 +35,7 @@ def _wait_exited(rt: Runtime, ctr: Container, timeout: float | None) -> Containe
                 ctr.state.exit_code = code
             return ctr
         ctr = sync(rt, current)
-        if not ctr.state.status.is_active():
+        if not ctr.state.status.has_process():
             return ctr
         if deadline is not None and time.monotonic() >= deadline:
             return ctr
@@ -51,15 +51,16 @@ def stop(rt: Runtime, name_or_id: str, *, timeout: int | None = None) -> Contain
             return ctr
         ctr = sync(rt, current)
         _mark_stopped_by_user(rt, ctr)
-        if ctr.state.status.is_active():
+        if ctr.state.status.has_process():
             grace = ctr.config.stop_timeout if timeout is None else timeout
-            if grace > 0:
+            if grace > 0 and ctr.state.status is not ContainerStatus.INITIALIZED:
                 _signal(ctr.state.pid, ctr.config.stop_signal)
                 ctr = _wait_exited(rt, ctr, grace)
-            if ctr.state.status.is_active():
+            if ctr.state.status.has_process():
+                # An initialized container's process is the runtime's, not the user's: no grace for it.
                 _signal(ctr.state.pid, signal.SIGKILL)
                 ctr = _wait_exited(rt, ctr, 10)
-        if not ctr.state.status.is_active():
+        if not ctr.state.status.has_process():
             release_resources(rt, ctr)
         return ctr
 
@@ -94,13 +95,13 @@ def wait(rt: Runtime, name_or_id: str) -> int:
         if code is None:
             raise
         return code
-    while ctr.state.status in (ContainerStatus.CONFIGURED, ContainerStatus.CREATED):
+    while ctr.state.status in (ContainerStatus.CONFIGURED, ContainerStatus.CREATED, ContainerStatus.INITIALIZED):
         time.sleep(_POLL_S * 5)
         current = rt.state.get_container(ctr.id)
         if current is None:
             code = rt.state.removed_exit_code(ctr.id)
             return ctr.state.exit_code if code is None else code
-        ctr = current
+        ctr = sync(rt, current)
     return _wait_exited(rt, ctr, None).state.exit_code
 
 

@@ -27,6 +27,10 @@ class OciRuntime:
     def delete(self, container_id: str) -> None:
         self._run("delete", "--force", container_id)
 
+    def start(self, container_id: str) -> int:
+        """`start`: run the user process of a container made by `create` (`podpy init`)."""
+        return self._run("start", container_id)
+
     def pause(self, container_id: str) -> int:
         return self._run("pause", container_id)
 

@@ -12,8 +12,8 @@ from podpy.util.timefmt import now_rfc3339
 
 
 def sync(rt: Runtime, ctr: Container) -> Container:
-    """Bring a running container's recorded state up to date with its exit file or dead monitor."""
-    if not ctr.state.status.is_active():
+    """Bring a running (or initialized) container's recorded state up to date with its exit file or dead monitor."""
+    if not ctr.state.status.has_process():
         return ctr
     info = read_exit_file(rt.run_paths.exit_file(ctr.id))
     if info is None and alive(ctr.state.pid):

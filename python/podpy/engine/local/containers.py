@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from podpy.engine.entities import (
     AttachOptions,
+    ContainerStats,
     ExecOptions,
     InspectReport,
     ItemReport,
@@ -279,6 +280,35 @@ class ContainersEngine:
             except PodpyError as e:
                 reports.append(WaitReport(name, error=str(e)))
         return reports
+
+    def stats(self, names: Sequence[str], *, all: bool = False) -> list[ContainerStats]:
+        import time
+
+        from podpy.errors import InvalidStateError
+        from podpy.runtime import stats as cg
+        from podpy.runtime.sync import sync
+        from podpy.util.timefmt import parse_rfc3339
+
+        rt = self.engine.runtime
+        if names:
+            containers = [sync(rt, rt.state.lookup_container(n)) for n in names]
+            for ctr in containers:
+                if not ctr.state.status.is_active():
+                    raise InvalidStateError(f"container {ctr.name} is not running: container state improper")
+        else:
+            containers = [c for c in (sync(rt, c) for c in rt.state.list_containers())
+                          if all or c.state.status.is_active()]
+        now = time.time()
+        out = []
+        for ctr in containers:
+            usage = cg.sample(ctr.id) if ctr.state.status.is_active() else cg.Usage()
+            started = parse_rfc3339(ctr.state.started_at) if ctr.state.started_at else now
+            out.append(ContainerStats(
+                ID=ctr.id, Name=ctr.name, CPUNano=usage.cpu_ns, SystemNano=int(usage.taken_at * 1e9),
+                UpTime=max(now - started, 0.0) if ctr.state.status.is_active() else 0.0,
+                MemUsage=usage.mem_usage, MemLimit=usage.mem_limit, BlockInput=usage.block_read,
+                BlockOutput=usage.block_write, PIDs=usage.pids))
+        return out
 
     def copy(self, src: str, dest: str, *, archive: bool, stdin: BinaryIO | None, stdout: BinaryIO | None
              ) -> None:

@@ -29,6 +29,8 @@ def container_status_text(ctr: Container) -> str:
         return "Paused"
     if status in (ContainerStatus.EXITED, ContainerStatus.STOPPED):
         return f"Exited ({ctr.state.exit_code}) {time_ago(ctr.state.finished_at)}"
+    if status is ContainerStatus.INITIALIZED:
+        return "Initialized"
     return "Created"
 
 
