@@ -188,6 +188,7 @@ class ContainersEngine:
 
     def start(self, names: Sequence[str], *, attach: bool, attach_opts: AttachOptions | None = None
               ) -> list[ItemReport]:
+        from podpy.define.states import ContainerStatus
         from podpy.runtime import container as ops
 
         rt = self.engine.runtime
@@ -196,6 +197,10 @@ class ContainersEngine:
         for name in names:
             try:
                 ctr = rt.state.lookup_container(name)
+                if ctr.state.status is ContainerStatus.INITIALIZED:
+                    code = self._start_initialized(ctr, attach=attach, aopts=aopts)
+                    reports.append(ItemReport(ctr.id, exit_code=code))
+                    continue
                 streams = None
                 if attach and (ctr.config.tty or (ctr.config.stdin and not aopts.no_stdin)):
                     streams = _streams(rt, ctr, stdin=not aopts.no_stdin, detach_keys=aopts.detach_keys)
@@ -210,6 +215,54 @@ class ContainersEngine:
                 reports.append(ItemReport(ctr.id, exit_code=code))
             except PodpyError as e:
                 reports.append(ItemReport(name, str(e), e.exit_code, e.code))
+        return reports
+
+    def _start_initialized(self, ctr: Container, *, attach: bool, aopts: AttachOptions) -> int:
+        """`runtime start` of a container made by `init`; attached, through its monitor's socket (connected
+        first, so no output is missed). The monitor's exit command cleans up and applies the restart policy."""
+        from podpy.runtime import container as ops
+
+        rt = self.engine.runtime
+        if not attach:
+            ops.start_initialized(rt, ctr.id)
+            return 0
+        from contextlib import nullcontext
+
+        from podpy.runtime.attach import connect, stream
+        from podpy.runtime.monitor import forward_signals, read_exit_file
+
+        streams = _streams(rt, ctr, stdin=not aopts.no_stdin, detach_keys=aopts.detach_keys)
+        sock = connect(rt.run_paths.container_dir(ctr.id))
+        try:
+            ctr = ops.start_initialized(rt, ctr.id)
+            proxy = aopts.sig_proxy and not ctr.config.tty
+            with forward_signals(ctr.state.pid) if proxy else nullcontext():
+                result = stream(sock, streams)
+        finally:
+            os.close(sock)
+        if result.detached:
+            return 0
+        if result.exit_code is not None:
+            return result.exit_code
+        info = read_exit_file(rt.run_paths.exit_file(ctr.id))
+        return info.exit_code if info else 0
+
+    def init(self, names: Sequence[str], *, all_containers: bool = False) -> list[ItemReport]:
+        """Podman's init; with ``all_containers`` the ones in a state that forbids it are passed over."""
+        from podpy.runtime.container import init
+
+        rt = self.engine.runtime
+        if not all_containers:
+            return self._each(names, False, lambda n: init(rt, n))
+        reports = []
+        for ctr in rt.state.list_containers():
+            try:
+                init(rt, ctr.id)
+            except PodpyError as e:
+                if e.code != "invalid_state":
+                    reports.append(ItemReport(ctr.id, str(e), e.exit_code, e.code))
+                    continue
+            reports.append(ItemReport(ctr.id))
         return reports
 
     def _each(self, names: Sequence[str], all_containers: bool, act: Callable[[str], object]) -> list[ItemReport]:
