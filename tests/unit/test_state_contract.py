@@ -14,6 +14,7 @@ from podpy.state.base import State
 from podpy.state.memory import MemoryState
 from podpy.state.records import ContainerConfig, ContainerState
 from podpy.state.sqlite import SqliteState
+from podpy.util.record import replace
 from podpy.util.sqlitedb import Database
 
 
@@ -91,6 +92,17 @@ def test_rename(state: State) -> None:
     with pytest.raises(NameInUse):
         state.rename_container("a" * 64, "two")
     state.add_container(_config("c" * 64, "one"), ContainerState())  # the old name is free
+
+
+def test_update_config(state: State) -> None:
+    state.add_container(_config("a" * 64, "one"), ContainerState())
+    config = state.lookup_container("one").config
+    state.update_config("a" * 64, replace(config, resources={"memory": 1 << 26}))
+    assert state.lookup_container("one").config.resources == {"memory": 1 << 26}
+    with pytest.raises(NoSuchContainer):
+        state.update_config("b" * 64, replace(config, id="b" * 64))
+    with pytest.raises(ValueError):
+        state.update_config("a" * 64, replace(config, name="other"))
 
 
 def test_exit_codes_of_removed_containers(state: State) -> None:

@@ -45,7 +45,7 @@ CONTAINER_VERBS: dict[str, Entry] = {
     "unmount": (f"{_C}.mount:unmount", "Unmount working container's root filesystem"),
     "umount": (f"{_C}.mount:unmount", "Unmount working container's root filesystem"),
     "unpause": (f"{_C}.pause:unpause", "Unpause the processes in one or more containers"),
-    "update": (None, "Update an existing container"),
+    "update": (f"{_C}.update:update", "Update an existing container"),
     "wait": (f"{_C}.wait:wait", "Block on one or more containers"),
 }
 

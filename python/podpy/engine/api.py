@@ -24,6 +24,7 @@ from podpy.engine.entities import (
     RunOptions,
     RunReport,
     StopOptions,
+    UpdateOptions,
     WaitReport,
 )
 
@@ -51,6 +52,9 @@ class Containers(Protocol):
 
     def wait(self, names: Sequence[str], conditions: Sequence[str] = (), interval: float = 0.0
              ) -> list[WaitReport]: ...
+
+    def update(self, name: str, opts: UpdateOptions) -> str:
+        """Change a container's resource limits (live when it runs); its ID."""
 
     def stats(self, names: Sequence[str], *, all: bool = False) -> list[ContainerStats]:
         """One sample per container: the running ones (all of them without names)."""

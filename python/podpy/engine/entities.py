@@ -131,6 +131,22 @@ class ListContainer:
 
 
 @record
+class UpdateOptions:
+    """`update`: the resource flags that were given (empty / None: unchanged)."""
+
+    memory: str = ""
+    memory_reservation: str = ""
+    memory_swap: str = ""
+    cpus: str = ""
+    cpu_shares: int | None = None
+    cpu_period: int | None = None
+    cpu_quota: int | None = None
+    cpuset_cpus: str = ""
+    cpuset_mems: str = ""
+    pids_limit: int | None = None
+
+
+@record
 class ContainerStats:
     """One sample of a container's resource use (Podman's stats fields, raw numbers)."""
 

@@ -24,6 +24,9 @@ class State(Protocol):
     def rename_container(self, container_id: str, new_name: str) -> None:
         """NameInUse if ``new_name`` is taken; NoSuchContainer if the container is gone."""
 
+    def update_config(self, container_id: str, config: ContainerConfig) -> None:
+        """Replace the fixed configuration (`update` changes resources); the name and ID must not change."""
+
     def record_exit_code(self, container_id: str, name: str, exit_code: int) -> None:
         """Keep a removed container's exit code for a while (`run --rm -d` then `wait`)."""
 

@@ -45,6 +45,14 @@ class MemoryState:
             raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
         self._containers[container_id].state = copy.copy(state)
 
+    def update_config(self, container_id: str, config: ContainerConfig) -> None:
+        found = self._containers.get(container_id)
+        if found is None:
+            raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
+        if config.id != container_id or config.name != found.config.name:
+            raise ValueError("update_config cannot change a container's ID or name")
+        found.config = config
+
     def rename_container(self, container_id: str, new_name: str) -> None:
         found = self._containers.get(container_id)
         if found is None:

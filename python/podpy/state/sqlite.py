@@ -126,6 +126,15 @@ class SqliteState:
             if cur.rowcount == 0:
                 raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
 
+    def update_config(self, container_id: str, config: ContainerConfig) -> None:
+        with self.db.write() as conn:
+            row = conn.execute("SELECT name FROM containers WHERE id=?", (container_id,)).fetchone()
+            if row is None:
+                raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
+            if config.id != container_id or config.name != str(row[0]):
+                raise ValueError("update_config cannot change a container's ID or name")
+            conn.execute("UPDATE containers SET config=? WHERE id=?", (config.to_json(), container_id))
+
     def rename_container(self, container_id: str, new_name: str) -> None:
         try:
             with self.db.write() as conn:

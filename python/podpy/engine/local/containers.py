@@ -20,6 +20,7 @@ from podpy.engine.entities import (
     RunOptions,
     RunReport,
     StopOptions,
+    UpdateOptions,
     WaitReport,
 )
 from podpy.engine.local.runspec import log_settings, restart_policy, spec_from_run_options
@@ -333,6 +334,12 @@ class ContainersEngine:
             except PodpyError as e:
                 reports.append(WaitReport(name, error=str(e)))
         return reports
+
+    def update(self, name: str, opts: UpdateOptions) -> str:
+        from podpy.engine.local.runspec import resource_changes
+        from podpy.runtime.update import update_resources
+
+        return update_resources(self.engine.runtime, name, resource_changes(opts)).id
 
     def stats(self, names: Sequence[str], *, all: bool = False) -> list[ContainerStats]:
         import time

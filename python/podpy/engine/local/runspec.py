@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from podpy.engine.entities import RunOptions
+from podpy.engine.entities import RunOptions, UpdateOptions
 from podpy.errors import UsageError
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
 from podpy.specgen.mounts import parse_tmpfs, parse_volume
@@ -130,3 +130,24 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
         security=security_spec(opts),
         resources=resource_spec(opts),
     )
+
+
+def resource_changes(opts: UpdateOptions) -> dict[str, object]:
+    """The ResourceSpec fields an `update` sets (parsed; flags not given are left out)."""
+    changes: dict[str, object] = {}
+    for flag, attr in (("--memory", "memory"), ("--memory-reservation", "memory_reservation"),
+                       ("--memory-swap", "memory_swap")):
+        text = getattr(opts, attr)
+        if text:
+            changes[attr] = parse_memory(text, flag)
+    if opts.cpus:
+        changes["cpus"] = _cpus(opts.cpus)
+    for attr in ("cpu_shares", "cpu_period", "cpu_quota", "pids_limit"):
+        if getattr(opts, attr) is not None:
+            changes[attr] = getattr(opts, attr)
+    for attr in ("cpuset_cpus", "cpuset_mems"):
+        if getattr(opts, attr):
+            changes[attr] = getattr(opts, attr)
+    if not changes:
+        raise UsageError("must provide at least one flag to update the container")
+    return changes
