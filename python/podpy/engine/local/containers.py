@@ -23,7 +23,6 @@ from podpy.engine.entities import (
     UpdateOptions,
     WaitReport,
 )
-from podpy.engine.local.runspec import log_settings, restart_policy, spec_from_run_options
 from podpy.errors import NoSuchContainer, NoSuchImage, PodpyError
 
 TYPE_CHECKING = False
@@ -162,6 +161,7 @@ class ContainersEngine:
 
     def _create(self, opts: RunOptions) -> tuple[Container, Image]:
         """create and run share this: --cidfile, --replace, then the container record."""
+        from podpy.engine.local.runspec import log_settings, restart_policy, spec_from_run_options
         from podpy.errors import NoSuchContainer, UsageError
         from podpy.runtime import container as ops
 
