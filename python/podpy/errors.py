@@ -105,3 +105,21 @@ class CommandNotExecutable(PodpyError):
 
 class NotImplementedYet(PodpyError):
     code = "not_implemented"
+
+
+class RegistryError(PodpyError):
+    """A registry refused a request or answered something unusable (manifest unknown, 5xx, bad JSON…)."""
+
+    code = "registry"
+
+
+class AuthenticationError(RegistryError):
+    """Credentials missing or refused (HTTP 401/403, a token server's refusal)."""
+
+    code = "unauthorized"
+
+
+class PolicyError(PodpyError):
+    """The trust policy (policy.json) rejects the image or asks for what podpy cannot check."""
+
+    code = "policy"

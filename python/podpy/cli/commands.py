@@ -61,7 +61,7 @@ IMAGE_VERBS: dict[str, Entry] = {
     "ls": (f"{_I}.images:images", "List images in local storage"),
     "mount": (None, "Mount an image's root filesystem"),
     "prune": (f"{_I}.prune:prune", "Remove unused images"),
-    "pull": (None, "Pull an image from a registry"),
+    "pull": (f"{_I}.pull:pull", "Pull an image from a registry"),
     "push": (None, "Push an image to a specified destination"),
     "rm": (f"{_I}.rmi:rmi", "Removes one or more images from local storage"),
     "save": (None, "Save image(s) to an archive"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, TextIO
 
 from podpy.engine.entities import (
     AttachOptions,
@@ -16,9 +16,12 @@ from podpy.engine.entities import (
     KillOptions,
     ListContainer,
     LoadReport,
+    LoginOptions,
     LogLine,
     LogsOptions,
     PsOptions,
+    PullOptions,
+    PullReport,
     RmiReport,
     RmOptions,
     RunOptions,
@@ -112,6 +115,12 @@ class Images(Protocol):
     def import_(self, path: str, *, reference: str, changes: Sequence[str], message: str) -> str: ...
 
     def prune(self, *, all_images: bool, filters: Mapping[str, Sequence[str]] | None = None) -> list[str]: ...
+
+    def pull(self, names: Sequence[str], opts: PullOptions, progress: TextIO | None = None) -> PullReport: ...
+
+    def login(self, opts: LoginOptions) -> str: ...
+
+    def logout(self, server: str, *, all_servers: bool, authfile: str) -> str: ...
 
 
 class System(Protocol):

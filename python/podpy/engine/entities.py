@@ -292,3 +292,42 @@ class HistoryEntry:
     Size: int
     Comment: str
     Tags: list[str] = field(default_factory=list)
+
+
+@record
+class RegistryOptions:
+    """How to reach registries: the flags pull, login and (later) push and search share."""
+
+    tls_verify: bool | None = None  # None: registries.conf decides
+    authfile: str = ""
+    cert_dir: str = ""
+    creds: str = ""  # USER[:PASSWORD]
+    retry: int | None = None  # None: 3
+    retry_delay: str = ""  # a Go duration ("2s", "500ms"); "": 1 s, doubling
+
+
+@record
+class PullOptions:
+    registry: RegistryOptions = field(default_factory=RegistryOptions)
+    all_tags: bool = False
+    platform: str = ""
+    arch: str = ""
+    os: str = ""
+    variant: str = ""
+    policy: str = "always"  # always | missing | never | newer (`run --pull` uses missing)
+    quiet: bool = False  # no progress on stderr
+    signature_policy: str = ""  # policy.json to use instead of the default one
+
+
+@record
+class PullReport:
+    images: list[str]  # image IDs, one per pulled reference
+
+
+@record
+class LoginOptions:
+    registry: RegistryOptions = field(default_factory=RegistryOptions)
+    server: str = ""
+    username: str = ""
+    password: str | None = None
+    get_login: bool = False

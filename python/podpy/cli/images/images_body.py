@@ -25,10 +25,14 @@ class ImageRow:
 
     @property
     def Repository(self) -> str:  # noqa: N802 - template field names are Podman's
+        if "@" in self._name:  # pulled by digest: named repo@digest, as Podman names it
+            return self._name.split("@", 1)[0]
         return self._name.rsplit(":", 1)[0] if self._name else "<none>"
 
     @property
     def Tag(self) -> str:  # noqa: N802
+        if "@" in self._name:
+            return "<none>"
         return self._name.rsplit(":", 1)[1] if ":" in self._name.split("/")[-1] else "<none>"
 
     @property

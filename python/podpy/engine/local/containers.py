@@ -48,6 +48,12 @@ def resolve_image(rt: Runtime, name: str) -> Image:
 
         found = load_embedded(rt.store, name)
     if found is None:
+        import sys
+
+        from podpy.engine.local.images import pull_missing
+
+        found = pull_missing(rt, name, sys.stderr)  # Podman's --pull=missing
+    if found is None:
         raise NoSuchImage(f"{name}: image not known")
     return found
 

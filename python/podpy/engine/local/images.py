@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from podpy.engine.entities import HistoryEntry, ImageSummary, InspectReport, LoadReport, RmiReport
+from podpy.engine.entities import (
+    HistoryEntry,
+    ImageSummary,
+    InspectReport,
+    LoadReport,
+    LoginOptions,
+    PullOptions,
+    PullReport,
+    RegistryOptions,
+    RmiReport,
+)
 from podpy.errors import PodpyError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from podpy.engine.local.engine import LocalEngine
+    from podpy.image.pull import Puller
+    from podpy.image.registry.client import ClientOptions
+    from podpy.runtime.runtime import Runtime
+    from podpy.storage.records import Image
 
 
 def _matched_name(names: Sequence[str], text: str) -> str | None:
@@ -178,3 +194,164 @@ class ImagesEngine:
         image = import_tarball(self.engine.runtime.store, source, reference=reference, changes=list(changes),
                                message=message)
         return image.id
+
+    # --- registries -----------------------------------------------------------------------------------
+
+    def pull(self, names: Sequence[str], opts: PullOptions, progress: TextIO | None = None) -> PullReport:
+        """Pull each name in turn (Podman's order); the image IDs."""
+        puller = make_puller(self.engine.runtime, opts, None if opts.quiet else progress)
+        try:
+            ids: list[str] = []
+            for name in names:
+                ids.extend(puller.pull(name))
+            return PullReport(ids)
+        finally:
+            puller.close()
+
+    def login(self, opts: LoginOptions) -> str:
+        """Check the credentials against the registry and store them; what to print."""
+        from podpy.errors import AuthenticationError, NotFoundError, UsageError
+        from podpy.image.registry import auth
+        from podpy.image.registry.client import RegistryClient
+
+        server = _login_server(opts.server)
+        host = server.split("/", 1)[0]
+        authfile = opts.registry.authfile or None
+        if opts.get_login:
+            found = auth.lookup(server, authfile)
+            if found is None or not found.username:
+                raise NotFoundError(f"not logged into {server}")
+            return found.username
+        base = client_options(opts.registry)
+        insecure = _insecure(host)
+        if not opts.username and opts.password is None:
+            existing = auth.lookup(server, authfile)
+            if existing is None:
+                raise UsageError("cannot prompt for a username and password without a terminal: "
+                                 "use --username and --password or --password-stdin")
+            from podpy.util.record import replace
+
+            RegistryClient(host, replace(base, creds=existing), insecure=insecure).check_login()
+            return (f"Authenticating with existing credentials for {server}\n"
+                    f"Existing credentials are valid. Already logged in to {host}")
+        if not opts.username:
+            raise UsageError("username is empty")
+        if opts.password is None or opts.password == "":
+            raise UsageError("password is empty")
+        from podpy.image.registry.auth import Credentials
+        from podpy.util.record import replace
+
+        creds = Credentials(opts.username, opts.password)
+        try:
+            RegistryClient(host, replace(base, creds=creds), insecure=insecure).check_login()
+        except AuthenticationError as e:
+            raise AuthenticationError(f'logging into "{host}": {e}') from e
+        auth.store(server, creds, authfile)
+        return "Login Succeeded!"
+
+    def logout(self, server: str, *, all_servers: bool, authfile: str) -> str:
+        from podpy.image.registry import auth
+
+        if all_servers:
+            auth.remove_all(authfile or None)
+            return "Removed login credentials for all registries"
+        key = _login_server(server)
+        auth.remove(key, authfile or None)
+        return f"Removed login credentials for {auth.normalize_key(key)}"
+
+
+def _login_server(server: str) -> str:
+    """The auth.json key: as given (scheme and trailing slash dropped), else the first search registry."""
+    from podpy.errors import UsageError
+
+    text = server.strip()
+    for scheme in ("https://", "http://"):
+        text = text.removeprefix(scheme)
+    text = text.rstrip("/")
+    if text:
+        return text
+    from podpy.config.loader import load_registries
+
+    search = load_registries().unqualified_search_registries
+    if not search:
+        raise UsageError("no registries found in registries.conf, a registry must be provided")
+    return search[0]
+
+
+def _insecure(host: str) -> bool:
+    from podpy.config.loader import load_registries
+    from podpy.image.registry.resolve import insecure_registry
+
+    return insecure_registry(host, load_registries())
+
+
+def parse_duration(text: str) -> float:
+    """A Go duration ("1s", "500ms", "1m30s") in seconds."""
+    import re
+
+    from podpy.errors import UsageError
+
+    units = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)", text)
+    if not text or "".join(n + u for n, u in parts) != text:
+        raise UsageError(f"time: invalid duration {text!r}")
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def client_options(reg: RegistryOptions) -> ClientOptions:
+    from podpy.errors import UsageError
+    from podpy.image.registry.auth import Credentials
+    from podpy.image.registry.client import ClientOptions
+
+    creds = None
+    if reg.creds:
+        user, sep, password = reg.creds.partition(":")
+        if not user:
+            raise UsageError(f"invalid --creds {reg.creds!r}: the username is empty")
+        if not sep:
+            raise UsageError("--creds without a password: cannot prompt for it without a terminal; "
+                             "use --creds USERNAME:PASSWORD")
+        creds = Credentials(user, password)
+    if reg.retry is not None and reg.retry < 0:
+        raise UsageError("--retry must not be negative")
+    return ClientOptions(tls_verify=reg.tls_verify, cert_dir=reg.cert_dir, authfile=reg.authfile or None,
+                         creds=creds, retries=3 if reg.retry is None else reg.retry,
+                         retry_delay=parse_duration(reg.retry_delay) if reg.retry_delay else 0.0)
+
+
+def make_puller(rt: Runtime, opts: PullOptions, progress: TextIO | None) -> Puller:
+    from podpy.config.loader import load_registries
+    from podpy.errors import UsageError
+    from podpy.image.progress import for_stream
+    from podpy.image.pull import PULL_POLICIES, Puller, PullSettings
+    from podpy.image.registry.manifests import wanted_platform
+
+    if opts.policy not in PULL_POLICIES:
+        raise UsageError(f'unsupported pull policy "{opts.policy}"')
+    platform = wanted_platform(platform=opts.platform, os=opts.os, arch=opts.arch, variant=opts.variant)
+    settings = PullSettings(platform=platform, client=client_options(opts.registry), policy=opts.policy,
+                            all_tags=opts.all_tags, signature_policy=opts.signature_policy)
+    return Puller(rt.store, settings, for_stream(progress), load_registries)
+
+
+def pull_missing(rt: Runtime, name: str, progress: TextIO | None) -> Image | None:
+    """`run`/`create` of an image that is not local: Podman's --pull=missing through a registry.
+
+    Names that cannot be references (an ID prefix) are not pulled.
+    """
+    from podpy.errors import UsageError
+    from podpy.image.references import parse
+    from podpy.util.ids import is_id_prefix
+
+    if is_id_prefix(name.removeprefix("sha256:")) and len(name.removeprefix("sha256:")) >= 12:
+        return None
+    try:
+        parse(name)
+    except UsageError:
+        return None
+    puller = make_puller(rt, PullOptions(policy="missing"), progress)
+    try:
+        ids = puller.pull(name)
+    finally:
+        puller.close()
+    return rt.store.images.get(ids[0]) if ids else None

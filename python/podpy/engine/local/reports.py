@@ -223,6 +223,13 @@ def _image_config(image: Image) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _repo_tags_digests(image: Image) -> tuple[list[str], list[str]]:
+    """Names are tags (``repo:tag``) or, for a pull by digest, ``repo@digest`` (Podman's RepoDigests)."""
+    tags = [n for n in image.names if "@" not in n]
+    digests = {n for n in image.names if "@" in n} | {f"{n.rsplit(':', 1)[0]}@{image.digest}" for n in tags}
+    return tags, sorted(digests)
+
+
 def image_summaries(rt: Runtime, images: list[Image]) -> list[ImageSummary]:
     users: dict[str, int] = {}
     for (image_id,) in rt.db.conn.execute("SELECT image_id FROM rw_layers"):
@@ -231,9 +238,9 @@ def image_summaries(rt: Runtime, images: list[Image]) -> list[ImageSummary]:
     for image in images:
         config = _image_config(image)
         labels = (config.get("config") or {}).get("Labels") or {}
-        repo_digests = sorted({f"{n.rsplit(':', 1)[0]}@{image.digest}" for n in image.names})
+        repo_tags, repo_digests = _repo_tags_digests(image)
         out.append(ImageSummary(
-            ID=image.id, Names=list(image.names), RepoTags=list(image.names), RepoDigests=repo_digests,
+            ID=image.id, Names=list(image.names), RepoTags=repo_tags, RepoDigests=repo_digests,
             Digest=image.digest, Created=int(parse_rfc3339(image.created)) if image.created else 0,
             CreatedAt=image.created, Size=image.size, VirtualSize=image.size, SharedSize=0,
             Labels=dict(labels), Containers=users.get(image.id, 0), Dangling=not image.names,
@@ -250,8 +257,8 @@ def inspect_image(rt: Runtime, image: Image) -> dict[str, Any]:
     return {
         "Id": image.id,
         "Digest": image.digest,
-        "RepoTags": list(image.names),
-        "RepoDigests": sorted({f"{n.rsplit(':', 1)[0]}@{image.digest}" for n in image.names}),
+        "RepoTags": _repo_tags_digests(image)[0],
+        "RepoDigests": _repo_tags_digests(image)[1],
         "Parent": "",
         "Comment": "",
         "Created": config.get("created", ""),

@@ -1,0 +1,1 @@
+"""The Docker Registry HTTP API v2 (OCI distribution) client: auth, TLS, manifests, name resolution."""
