@@ -71,6 +71,8 @@ class RunOptions:
     init_path: str = ""
     pidfile: str = ""
     read_only_tmpfs: bool = True
+    mounts: list[str] = field(default_factory=list)  # --mount values
+    env_host: bool = False
     log_driver: str = ""  # "": containers.conf's log_driver
     log_opts: list[str] = field(default_factory=list)  # --log-opt KEY=VALUE (max-size, path, tag)
     restart: str = ""  # --restart no|on-failure[:N]|always|unless-stopped

@@ -60,3 +60,50 @@ def parse_tmpfs(text: str) -> UserMount:
         raise UsageError(f"invalid tmpfs path {destination!r}, must be an absolute path")
     options = opts.split(",") if opts else ["rw", "noexec", "nosuid", "nodev"]
     return UserMount(os.path.normpath(destination), "tmpfs", "tmpfs", options)
+
+
+_MOUNT_KEYS = {"type", "source", "src", "destination", "dst", "target", "ro", "readonly", "rw", "bind-propagation",
+               "bind-nonrecursive", "relabel", "tmpfs-size", "tmpfs-mode", "consistency", "z", "Z", "U", "chown",
+               "idmap", "notmpcopyup", "tmpcopyup", "volume-opt", "volume-nocopy"}
+
+
+def parse_mount(text: str) -> UserMount:
+    """`--mount type=bind|tmpfs,…` in Podman's key=value syntax (named volumes come with the volumes issue)."""
+    fields: dict[str, str] = {}
+    flags: list[str] = []
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if key not in _MOUNT_KEYS:
+            raise UsageError(f"{key!r}: invalid mount option in {text!r}")
+        if sep:
+            fields[key] = value
+        else:
+            flags.append(key)
+    kind = fields.get("type", "")
+    destination = fields.get("destination") or fields.get("dst") or fields.get("target") or ""
+    if not kind:
+        raise UsageError(f"type must be specified in --mount {text!r}")
+    if not destination.startswith("/"):
+        raise UsageError(f"must set a destination (an absolute path) in --mount {text!r}")
+    readonly = "ro" in flags or "readonly" in flags or fields.get("ro", fields.get("readonly", "")) in ("true", "1")
+    if kind == "bind":
+        source = fields.get("source") or fields.get("src") or ""
+        if not source:
+            raise UsageError(f"must set a source for a bind mount in --mount {text!r}")
+        opts = ["ro" if readonly else "rw"]
+        if "bind-propagation" in fields:
+            opts.append(fields["bind-propagation"])
+        if fields.get("bind-nonrecursive") in ("true", "1") or "bind-nonrecursive" in flags:
+            opts.append("bind")
+        return parse_volume(f"{source}:{destination}:{','.join(opts)}")
+    if kind == "tmpfs":
+        opts = ["ro" if readonly else "rw", "noexec", "nosuid", "nodev"]
+        if "tmpfs-size" in fields:
+            opts.append(f"size={fields['tmpfs-size']}")
+        if "tmpfs-mode" in fields:
+            opts.append(f"mode={fields['tmpfs-mode']}")
+        return UserMount(os.path.normpath(destination), "tmpfs", "tmpfs", opts)
+    if kind in ("volume", "image", "devpts", "glob", "ramfs"):
+        raise UsageError(f"--mount type={kind} is not supported yet")
+    raise UsageError(f"invalid filesystem type {kind!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from podpy.engine.entities import RunOptions, UpdateOptions
 from podpy.errors import UsageError
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
-from podpy.specgen.mounts import parse_tmpfs, parse_volume
+from podpy.specgen.mounts import parse_mount, parse_tmpfs, parse_volume
 from podpy.specgen.resources import ResourceSpec, parse_memory
 from podpy.specgen.security import SecuritySpec, parse_security_opts
 from podpy.util.record import replace
@@ -28,6 +28,15 @@ def _cpus(text: str) -> float:
         return float(text)
     except ValueError:
         raise UsageError(f"invalid argument {text!r} for \"--cpus\" flag") from None
+
+
+def _environment(opts: RunOptions) -> dict[str, str]:
+    """--env-host: the caller's whole environment first, then -e/--env-file on top (Podman's order)."""
+    if not opts.env_host:
+        return dict(opts.env)
+    import os
+
+    return {**os.environ, **opts.env}
 
 
 def security_spec(opts: RunOptions) -> SecuritySpec:
@@ -119,13 +128,14 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
     return SpecGenerator(
         basic=BasicSpec(name=opts.name, image=opts.image, command=list(opts.command),
                         entrypoint=None if opts.entrypoint is None else list(opts.entrypoint),
-                        env=dict(opts.env), workdir=opts.workdir, user=opts.user, hostname=opts.hostname,
+                        env=_environment(opts), workdir=opts.workdir, user=opts.user, hostname=opts.hostname,
                         labels=dict(opts.labels), annotations=dict(opts.annotations), terminal=opts.tty,
                         stdin=opts.interactive, auto_remove=opts.remove, stop_signal=_stop_signal(opts.stop_signal),
                         stop_timeout=10 if opts.stop_timeout is None else opts.stop_timeout, init=opts.init,
                         init_path=opts.init_path, pidfile=opts.pidfile),
         storage=StorageSpec(read_only=opts.read_only, read_only_tmpfs=opts.read_only_tmpfs,
-                            mounts=[*map(parse_volume, opts.volumes), *map(parse_tmpfs, opts.tmpfs)]),
+                            mounts=[*map(parse_volume, opts.volumes), *map(parse_tmpfs, opts.tmpfs),
+                                    *map(parse_mount, opts.mounts)]),
         network=NetworkSpec(mode=opts.network),
         security=security_spec(opts),
         resources=resource_spec(opts),
