@@ -139,8 +139,9 @@ class CountingProxy:
     """
 
     def __init__(self, upstream: str, *, token_auth: bool = False, basic_user: str = "",
-                 basic_password: str = "") -> None:
+                 basic_password: str = "", upstream_auth: tuple[str, str] | None = None) -> None:
         self.upstream = upstream
+        self.upstream_auth = upstream_auth
         self.requests: list[tuple[str, str, int]] = []
         self.token_requests: list[str] = []
         self.tokens: dict[str, str] = {}  # token -> scope
@@ -237,6 +238,11 @@ class CountingProxy:
         host, port = self.upstream.rsplit(":", 1)
         conn = http.client.HTTPConnection(host, int(port), timeout=60)
         headers = {k: v for k, v in h.headers.items() if k.lower() not in ("host", "authorization", "connection")}
+        if self.upstream_auth is not None:
+            pair = f"{self.upstream_auth[0]}:{self.upstream_auth[1]}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+        elif not self.token_auth and h.headers.get("Authorization"):
+            headers["Authorization"] = h.headers["Authorization"]
         conn.request(h.command, h.path, headers=headers)
         resp = conn.getresponse()
         h.send_response(resp.status)

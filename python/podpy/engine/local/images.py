@@ -245,7 +245,7 @@ class ImagesEngine:
         try:
             RegistryClient(host, replace(base, creds=creds), insecure=insecure).check_login()
         except AuthenticationError as e:
-            raise AuthenticationError(f'logging into "{host}": {e}') from e
+            raise AuthenticationError(f'logging into "{host}": invalid username/password', hint=str(e)) from e
         auth.store(server, creds, authfile)
         return "Login Succeeded!"
 
