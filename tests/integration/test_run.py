@@ -206,3 +206,9 @@ def test_load_refuses_corrupt_layout_and_leaves_nothing(podpy: Podpy, busybox_la
     assert [d for d in os.listdir(overlay) if d != "l"] == [] and os.listdir(os.path.join(overlay, "l")) == []
     podpy("load", "-i", busybox_layout)
     assert podpy("images", "--format", "{{.Repository}}").stdout == "localhost/busybox\n"
+
+
+def test_missing_workdir_is_created_for_the_user(podpy_bb: Podpy) -> None:
+    out = podpy_bb("run", "--rm", "-w", "/new/deep/dir", "-u", "1000:1000", "busybox", "sh", "-c",
+                   "pwd; busybox stat -c '%u:%g' /new/deep/dir").stdout
+    assert out == "/new/deep/dir\n1000:1000\n"

@@ -185,6 +185,9 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
                             hostname=ctr.config.hostname, network_mode=ctr.config.network_mode)
     defaults = image_defaults(image)
     user = resolve_user(gen.basic.user or defaults.user, rootfs, tuple(gen.security.group_add))
+    from podpy.runtime.workdir import ensure_workdir
+
+    ensure_workdir(rootfs, gen.basic.workdir or defaults.workdir, user.uid, user.gid)
     spec = build_oci_spec(gen, defaults, rootfs=rootfs, user=user, hostname=ctr.config.hostname, files=files,
                           rlimits=_rlimits(rt, gen.resources.ulimits), cgroups_path=f"/podpy/podpy-{ctr.id}",
                           console_size=console_size, host=_host_defaults(rt, gen),
