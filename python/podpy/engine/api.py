@@ -7,6 +7,8 @@ from typing import Any, BinaryIO, Protocol, TextIO
 
 from podpy.engine.entities import (
     AttachOptions,
+    ChangesReport,
+    CommitOptions,
     ContainerStats,
     ExecOptions,
     HistoryEntry,
@@ -26,6 +28,8 @@ from podpy.engine.entities import (
     RmOptions,
     RunOptions,
     RunReport,
+    SaveOptions,
+    SaveReport,
     StopOptions,
     UpdateOptions,
     WaitReport,
@@ -69,6 +73,10 @@ class Containers(Protocol):
     def exec(self, name: str, opts: ExecOptions) -> int: ...
 
     def export(self, name: str, out: BinaryIO) -> None: ...
+
+    def diff(self, name: str) -> ChangesReport: ...
+
+    def commit(self, name: str, reference: str, opts: CommitOptions) -> str: ...
 
     def prune(self) -> list[str]: ...
 
@@ -122,6 +130,10 @@ class Images(Protocol):
 
     def logout(self, server: str, *, all_servers: bool, authfile: str) -> str: ...
 
+
+    def save(self, names: Sequence[str], options: SaveOptions, out: BinaryIO | None = None) -> SaveReport: ...
+
+    def diff(self, name: str) -> ChangesReport: ...
 
 class System(Protocol):
     def info(self) -> dict[str, Any]: ...

@@ -333,3 +333,36 @@ class LoginOptions:
     username: str = ""
     password: str | None = None
     get_login: bool = False
+
+
+@record
+class SaveOptions:
+    format: str = "docker-archive"  # docker-archive | oci-archive | oci-dir | docker-dir
+    output: str = ""  # a file (archives) or directory (dir formats); "" for the stream given to save()
+    multi_image: bool = False
+    compress: bool = False  # docker-dir: gzip the layers
+
+
+@record
+class SaveReport:
+    warnings: list[str] = field(default_factory=list)
+
+
+@record
+class ChangesReport:
+    """A filesystem's changes against its base, as `podman diff` lists them (paths sorted)."""
+
+    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+@record
+class CommitOptions:
+    changes: list[str] = field(default_factory=list)
+    message: str = ""
+    author: str = ""
+    pause: bool = False
+    squash: bool = False
+    format: str = "oci"  # oci | docker
+    include_volumes: bool = False

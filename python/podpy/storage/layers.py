@@ -97,23 +97,35 @@ class LayerStore:
     def split_path(self, layer_id: str) -> str:
         return os.path.join(self.paths.layer_dir(layer_id), SPLIT_NAME)
 
-    def write_tar(self, layer: Layer, out: int | str) -> LayerTar:
-        """Write the layer's uncompressed tar to ``out`` (an fd, or a path created).
+    def write_tar(self, layer: Layer, out: int | str, *, fallback: bool = True) -> LayerTar:
+        """Write the layer's uncompressed tar to ``out`` (an fd at its current offset, or a path created).
 
-        From the tar-split record the bytes are the original ones; without a record (or when
-        the layer's files no longer match it) the layer directory is diffed instead, which
-        gives a valid layer with another diffID.
+        From the tar-split record the bytes are the original ones. Without a record, the layer
+        directory is diffed instead (``fallback``), which gives a valid layer with another diffID.
+        A record whose files no longer match fails (StorageError): by then part of it is written.
         """
         split = self.split_path(layer.id)
         if os.path.exists(split):
             try:
                 diff_id, size = _native.assemble_layer(split, self.diff_dir(layer.id), out)
-                return LayerTar(diff_id, size, True)
-            except (_native.NativeError, OSError):
-                if isinstance(out, int):
-                    os.lseek(out, 0, os.SEEK_SET)
-                    os.ftruncate(out, 0)
-        stats = _native.diff_layer(self.diff_dir(layer.id), [], out)
+            except (_native.NativeError, OSError) as e:
+                raise StorageError(f"layer {layer.id[:12]}: rebuilding its tar: {e}") from e
+            return LayerTar(diff_id, size, True)
+        if not fallback:
+            raise StorageError(f"layer {layer.id[:12]} has no tar-split record")
+        try:
+            stats = _native.diff_layer(self.diff_dir(layer.id), [], out)
+        except (_native.NativeError, OSError) as e:
+            raise StorageError(f"layer {layer.id[:12]}: writing its tar: {e}") from e
+        return LayerTar(stats.diff_id, stats.size, False)
+
+    @staticmethod
+    def diff_tar(upper: str, lowers: list[str], out: int | str) -> LayerTar:
+        """An overlay upper directory (or a mounted rootfs) as a layer tar written to ``out``."""
+        try:
+            stats = _native.diff_layer(upper, lowers, out)
+        except (_native.NativeError, OSError) as e:
+            raise StorageError(f"writing the layer tar of {upper}: {e}") from e
         return LayerTar(stats.diff_id, stats.size, False)
 
     def link_path(self, layer: Layer) -> str:

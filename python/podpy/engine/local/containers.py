@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from podpy.engine.entities import (
     AttachOptions,
+    ChangesReport,
+    CommitOptions,
     ContainerStats,
     ExecOptions,
     InspectReport,
@@ -440,6 +442,29 @@ class ContainersEngine:
         from podpy.runtime.export import export_rootfs
 
         export_rootfs(self.engine.runtime, name, out)
+
+    def diff(self, name: str) -> ChangesReport:
+        from podpy.engine.local.images import changes_report
+        from podpy.runtime.commit import container_changes
+
+        return changes_report(container_changes(self.engine.runtime, name))
+
+    def commit(self, name: str, reference: str, opts: CommitOptions) -> str:
+        """A new image from the container's changes (Podman's commit); its ID."""
+        from podpy.errors import UsageError
+        from podpy.image.commit import CommitSpec, store_commit
+        from podpy.runtime.commit import layer_tar, settings
+
+        if opts.format not in ("oci", "docker"):
+            raise UsageError(f"unrecognized image type \"{opts.format}\"")
+        rt = self.engine.runtime
+        with layer_tar(rt, name, pause=opts.pause, squash=opts.squash) as (ctr, tar_path, made):
+            spec = CommitSpec(tar_path=tar_path, diff_id=made.diff_id, base=rt.store.images.get(ctr.config.image_id),
+                              squash=opts.squash, settings=settings(ctr),
+                              created_by=" ".join(ctr.config.args), changes=list(opts.changes),
+                              message=opts.message, author=opts.author, docker_format=opts.format == "docker",
+                              reference=reference)
+            return store_commit(rt.store, spec).id
 
     def mount(self, names: Sequence[str]) -> list[tuple[str, str]]:
         """Mount each container's rootfs; with no names, list the mounted ones. (ID, path) pairs."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from podpy.engine.entities import (
+    ChangesReport,
     HistoryEntry,
     ImageSummary,
     InspectReport,
@@ -14,12 +15,14 @@ from podpy.engine.entities import (
     PullReport,
     RegistryOptions,
     RmiReport,
+    SaveOptions,
+    SaveReport,
 )
 from podpy.errors import PodpyError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import TextIO
+    from typing import BinaryIO, TextIO
 
     from podpy.engine.local.engine import LocalEngine
     from podpy.image.pull import Puller
@@ -260,6 +263,51 @@ class ImagesEngine:
         return f"Removed login credentials for {auth.normalize_key(key)}"
 
 
+    def save(self, names: Sequence[str], options: SaveOptions, out: BinaryIO | None = None) -> SaveReport:
+        """Podman's save: without -m, the first image with every name given as its tags."""
+        from podpy.errors import UsageError
+        from podpy.image.lookup import require_image
+        from podpy.image.save import FORMATS, SaveItem, save
+
+        fmt = options.format
+        if fmt not in FORMATS:
+            raise UsageError(f"format value must be one of {' '.join(FORMATS)}")
+        if options.compress and fmt != "docker-dir":
+            raise UsageError("--compress can only be set when --format is 'docker-dir'")
+        if options.multi_image and len(names) > 1 and fmt != "docker-archive":
+            raise UsageError(f'unsupported format "{fmt}" for saving multiple images (only docker-archive)')
+        if fmt.endswith("-dir") and not options.output:
+            raise UsageError(f"--output is required for the {fmt} format")
+        store = self.engine.runtime.store
+        found = [(name, require_image(store.images, name)) for name in names]
+        tags = [_matched_name(image.names, name) for name, image in found]
+        if options.multi_image:
+            items = [SaveItem(image, [tag] if tag else []) for (_, image), tag in zip(found, tags, strict=True)]
+        else:
+            items = [SaveItem(found[0][1], list(dict.fromkeys(t for t in tags if t)))]
+        out_fd = None
+        if not options.output:
+            if out is None:
+                raise UsageError("no output given")
+            out.flush()
+            out_fd = out.fileno()
+        return SaveReport(save(store, items, fmt, out_fd=out_fd, out_path=options.output,
+                               compress=options.compress))
+
+    def diff(self, name: str) -> ChangesReport:
+        """The image's top layer against its parent."""
+        from podpy.image.lookup import require_image
+        from podpy.storage.changes import overlay_changes
+
+        store = self.engine.runtime.store
+        image = require_image(store.images, name)
+        if not image.top_layer:
+            return ChangesReport()
+        layer = store.layers.get(image.top_layer)
+        lowers = store.layers.lower_dirs(layer.parent) if layer is not None and layer.parent else []
+        return changes_report(overlay_changes(store.layers.diff_dir(image.top_layer), lowers))
+
+
 def _login_server(server: str) -> str:
     """The auth.json key: as given (scheme and trailing slash dropped), else the first search registry."""
     from podpy.errors import UsageError
@@ -355,3 +403,11 @@ def pull_missing(rt: Runtime, name: str, progress: TextIO | None) -> Image | Non
     finally:
         puller.close()
     return rt.store.images.get(ids[0]) if ids else None
+
+
+def changes_report(changes: list[tuple[str, str]]) -> ChangesReport:
+    report = ChangesReport()
+    lists = {"C": report.changed, "A": report.added, "D": report.deleted}
+    for kind, path in changes:
+        lists[kind].append(path)
+    return report

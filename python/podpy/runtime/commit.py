@@ -1,0 +1,98 @@
+"""The container half of `commit` and `diff`: a container's writable layer read as changes or as a layer tar."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from podpy.define.states import ContainerStatus
+from podpy.runtime.container import locked
+from podpy.runtime.runtime import Runtime
+from podpy.state.records import Container
+from podpy.storage.changes import overlay_changes
+from podpy.storage.layers import LayerTar
+
+
+def upper_dir(rt: Runtime, container_id: str) -> str:
+    """The overlay upper directory holding what the container changed."""
+    return os.path.join(rt.store.paths.layer_dir(container_id), "diff")
+
+
+def _image_lowers(rt: Runtime, ctr: Container) -> list[str]:
+    image = rt.store.images.get(ctr.config.image_id)
+    return rt.store.layers.lower_dirs(image.top_layer) if image is not None and image.top_layer else []
+
+
+# Mount points the engine makes in every container: Podman leaves them out of a container's diff.
+INIT_PATHS = frozenset({"/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/run", "/run/notify",
+                        "/run/.containerenv", "/run/secrets", "/run/podman-init", "/sys", "/sys/fs", "/sys/fs/cgroup"})
+
+
+def container_changes(rt: Runtime, name_or_id: str) -> list[tuple[str, str]]:
+    ctr = rt.state.lookup_container(name_or_id)
+    changes = overlay_changes(upper_dir(rt, ctr.id), _image_lowers(rt, ctr))
+    return [(kind, path) for kind, path in changes if path not in INIT_PATHS]
+
+
+def settings(ctr: Container) -> dict[str, Any]:
+    """The container's run settings in image-config form (they become the committed image's defaults)."""
+    import signal
+
+    cfg = ctr.config
+    out: dict[str, Any] = {"Env": list(cfg.env), "Cmd": list(cfg.command), "Entrypoint": list(cfg.entrypoint),
+                           "WorkingDir": cfg.workdir, "User": cfg.user, "Labels": dict(cfg.labels)}
+    if cfg.stop_signal and cfg.stop_signal != signal.SIGTERM:
+        try:
+            out["StopSignal"] = signal.Signals(cfg.stop_signal).name
+        except ValueError:
+            out["StopSignal"] = str(cfg.stop_signal)
+    return out
+
+
+@contextmanager
+def layer_tar(rt: Runtime, name_or_id: str, *, pause: bool, squash: bool) -> Iterator[tuple[Container, str, LayerTar]]:
+    """The container's changes (its whole root filesystem with ``squash``) as a layer tar in a temp file.
+
+    Yields the container, a path to the tar and its digest; a running container is paused for the
+    time the tar takes when ``pause``.
+    """
+    from podpy.runtime.control import pause as freeze
+    from podpy.runtime.control import unpause
+    from podpy.runtime.sync import sync
+
+    ctr = sync(rt, rt.state.lookup_container(name_or_id))
+    paused = False
+    if pause and ctr.state.status is ContainerStatus.RUNNING:
+        freeze(rt, ctr.id)
+        paused = True
+    tmp_dir = os.path.join(rt.store.paths.graph_root, "tmp")
+    os.makedirs(tmp_dir, mode=0o700, exist_ok=True)
+    with tempfile.TemporaryFile(dir=tmp_dir, prefix="podpy-commit-") as tmp:
+        try:
+            if squash:
+                made = _squashed(rt, ctr, tmp.fileno())
+            else:
+                made = rt.store.layers.diff_tar(upper_dir(rt, ctr.id), _image_lowers(rt, ctr), tmp.fileno())
+        finally:
+            if paused:
+                unpause(rt, ctr.id)
+        yield ctr, f"/proc/self/fd/{tmp.fileno()}", made
+
+
+def _squashed(rt: Runtime, ctr: Container, fd: int) -> LayerTar:
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id) or ctr
+        mounted_here = not current.state.rootfs
+        if mounted_here:
+            image = rt.store.images.get(ctr.config.image_id)
+            rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "")
+        else:
+            rootfs = current.state.rootfs
+        try:
+            return rt.store.layers.diff_tar(rootfs, [], fd)
+        finally:
+            if mounted_here:
+                rt.store.rootfs.unmount(ctr.id)
