@@ -19,7 +19,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benches.harness import Side, compare, have_podman  # noqa: E402
-from benches.run_true import PODMAN_CONF, podpy_command  # noqa: E402
+from benches.stores import PODMAN_CONF, podpy_command  # noqa: E402
 
 FOUR_LAYERS = ("/usr/share/locale", "/usr/share/doc", "/usr/lib/python3", "/etc")
 SMALL_FILES = ("/usr/include",)
