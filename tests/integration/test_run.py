@@ -212,3 +212,24 @@ def test_missing_workdir_is_created_for_the_user(podpy_bb: Podpy) -> None:
     out = podpy_bb("run", "--rm", "-w", "/new/deep/dir", "-u", "1000:1000", "busybox", "sh", "-c",
                    "pwd; busybox stat -c '%u:%g' /new/deep/dir").stdout
     assert out == "/new/deep/dir\n1000:1000\n"
+
+
+def test_rootfs_runs_in_an_exploded_directory(podpy: Podpy, tmp_path: object) -> None:
+    import shutil as _shutil
+
+    root = os.path.join(str(tmp_path), "rootfs")
+    os.makedirs(os.path.join(root, "bin"))
+    _shutil.copy("/bin/busybox", os.path.join(root, "bin", "busybox"))
+    os.symlink("busybox", os.path.join(root, "bin", "sh"))
+    with open(os.path.join(root, "marker"), "w") as f:
+        f.write("exploded\n")
+    out = podpy("run", "--rm", "--rootfs", root, "/bin/sh", "-c", "cat /marker; echo new > /written")
+    assert out.stdout == "exploded\n"
+    assert os.path.exists(os.path.join(root, "written"))  # no overlay: the directory itself
+    cid = podpy("create", "--name", "rf", "--rootfs", root, "/bin/sh", "-c", "exit 4").stdout.strip()
+    assert podpy.json("inspect", "rf")[0]["ImageName"] == root
+    assert podpy("start", "-a", "rf", check=False).returncode == 4
+    podpy("rm", cid)
+    assert os.path.exists(os.path.join(root, "marker"))  # rm leaves the directory alone
+    bad = podpy("run", "--rm", "--rootfs", os.path.join(root, "nope"), "/bin/sh", check=False)
+    assert bad.returncode == 125 and "not a directory" in bad.stderr

@@ -72,6 +72,7 @@ class RunOptions:
     pidfile: str = ""
     read_only_tmpfs: bool = True
     mounts: list[str] = field(default_factory=list)  # --mount values
+    rootfs: bool = False  # --rootfs: ``image`` is a directory to run in
     env_host: bool = False
     log_driver: str = ""  # "": containers.conf's log_driver
     log_opts: list[str] = field(default_factory=list)  # --log-opt KEY=VALUE (max-size, path, tag)

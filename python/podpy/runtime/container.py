@@ -66,11 +66,12 @@ def locked(rt: Runtime, container_id: str) -> Iterator[None]:
         yield
 
 
-def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str, *, log: LogSettings | None = None,
-           restart: RestartPolicy | None = None) -> Container:
+def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str, *,
+           log: LogSettings | None = None, restart: RestartPolicy | None = None) -> Container:
     """Record the container, then make its writable layer; a crash in between leaves it `configured`.
 
     ``log``: the log driver and options (default: containers.conf's driver); ``restart``: the policy.
+    ``image`` None: `--rootfs`, the container runs in the directory ``image_name`` itself (no overlay).
     """
     gen.validate()
     log = log or LogSettings(driver=rt.opts.log_driver)
@@ -87,7 +88,8 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str, *, lo
     if log.driver in (LOG_DRIVER_K8S_FILE, LOG_DRIVER_JSON_FILE):
         log_path = os.path.abspath(log.path) if log.path else os.path.join(userdata, "ctr.log")
     config = ContainerConfig(
-        id=container_id, name=gen.basic.name, image_id=image.id, image_name=image_name,
+        id=container_id, name=gen.basic.name, image_id=image.id if image else "", image_name=image_name,
+        rootfs_from_image=image is not None, rootfs_path="" if image else image_name,
         created_at=now_rfc3339(), command=command, entrypoint=entrypoint, args=args_preview,
         env=[f"{k}={v}" for k, v in gen.basic.env.items()],
         workdir=gen.basic.workdir or defaults.workdir or "/", user=gen.basic.user or defaults.user,
@@ -114,7 +116,10 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image, image_name: str, *, lo
                 if attempt == _NAME_ATTEMPTS - 1:
                     raise
     try:
-        rt.store.rootfs.create(container_id, image.id)
+        if image is not None:
+            rt.store.rootfs.create(container_id, image.id)
+        else:
+            os.makedirs(userdata, mode=0o700, exist_ok=True)
     except BaseException:
         rt.store.rootfs.delete(container_id)
         rt.state.remove_container(container_id)
@@ -172,14 +177,17 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
     """Mount the rootfs and write config.json; returns the bundle directory."""
     from podpy.runtime.etcfiles import write_etc_files
 
-    if image is None or image.id != ctr.config.image_id:
+    if ctr.config.rootfs_from_image and (image is None or image.id != ctr.config.image_id):
         image = rt.store.images.get(ctr.config.image_id)
     gen = generator_from_config(ctr.config)
-    if ctr.state.rootfs and os.path.ismount(ctr.state.rootfs):
+    if not ctr.config.rootfs_from_image:
+        rootfs = ctr.config.rootfs_path  # --rootfs: the directory itself, nothing to mount
+    elif ctr.state.rootfs and os.path.ismount(ctr.state.rootfs):
         rootfs = ctr.state.rootfs  # mounted already (`podpy mount`)
     else:
         rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "", volatile=ctr.config.auto_remove)
-    ctr.state.rootfs = rootfs
+    if ctr.config.rootfs_from_image:
+        ctr.state.rootfs = rootfs
     userdata = rt.store_paths.container_userdata(ctr.id)
     files = write_etc_files(userdata, container_id=ctr.id, name=ctr.name, image=ctr.config.image_name,
                             hostname=ctr.config.hostname, network_mode=ctr.config.network_mode)

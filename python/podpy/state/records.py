@@ -37,6 +37,7 @@ class ContainerConfig:
     stop_signal: int = 15
     stop_timeout: int = 10
     rootfs_from_image: bool = True
+    rootfs_path: str = ""  # --rootfs: the directory the container runs in
     create_command: list[str] = field(default_factory=list)
     read_only: bool = False
     mounts: list[dict[str, Any]] = field(default_factory=list)  # bind and tmpfs mounts, OCI-shaped

@@ -29,6 +29,8 @@ _OPTIONS = (
     click.option("--mount", "mounts", multiple=True,
                  help="Attach a filesystem mount to the container (type=bind|tmpfs,…)"),
     click.option("--env-host", is_flag=True, help="Use all current host environment variables in container"),
+    click.option("--rootfs", is_flag=True, help="The first argument is not an image but the rootfs to the exploded "
+                 "container"),
     click.option("-t", "--tty", is_flag=True, help="Allocate a pseudo-TTY for container"),
     click.option("-i", "--interactive", is_flag=True, help="Keep STDIN open even if not attached"),
     click.option("--rm", "remove", is_flag=True, help="Remove container (and pod if created) after exit"),

@@ -128,6 +128,18 @@ def _in_window(lines: Iterator[LogLine], opts: LogsOptions) -> Iterator[LogLine]
             return
 
 
+def _rootfs_dir(text: str) -> str:
+    """--rootfs: an existing directory (Podman's `:O` overlay on top of it is not supported yet)."""
+    from podpy.errors import NotFoundError, UsageError
+
+    if text.endswith(":O"):
+        raise UsageError("--rootfs with an overlay (:O) is not supported yet")
+    path = os.path.abspath(text)
+    if not os.path.isdir(path):
+        raise NotFoundError(f"{text}: the rootfs is not a directory (or does not exist)")
+    return path
+
+
 def _split_copy_arg(arg: str) -> tuple[str, str]:
     """(container, path) of `CONTAINER:PATH`; ("", path) for a host path (Podman: `/`, `.` or no colon)."""
     if arg == "-" or arg.startswith(("/", ".")) or ":" not in arg:
@@ -167,7 +179,7 @@ class ContainersEngine:
     def create(self, opts: RunOptions) -> str:
         return self._create(opts)[0].id
 
-    def _create(self, opts: RunOptions) -> tuple[Container, Image]:
+    def _create(self, opts: RunOptions) -> tuple[Container, Image | None]:
         """create and run share this: --cidfile, --replace, then the container record."""
         from podpy.engine.local.runspec import log_settings, restart_policy, spec_from_run_options
         from podpy.errors import NoSuchContainer, UsageError
@@ -182,13 +194,18 @@ class ContainersEngine:
         if opts.cidfile and os.path.exists(opts.cidfile):
             raise UsageError(f"container id file exists. Ensure another container is not using it or delete "
                              f"{opts.cidfile}")
-        image = resolve_image(rt, opts.image)
+        image: Image | None = None
+        if opts.rootfs:
+            image_name = _rootfs_dir(opts.image)
+        else:
+            image = resolve_image(rt, opts.image)
+            image_name = image.names[0] if image.names else image.id
         if opts.replace and opts.name:
             try:
                 ops.remove(rt, opts.name, force=True)
             except NoSuchContainer:
                 pass
-        ctr = ops.create(rt, gen, image, image.names[0] if image.names else image.id, log=log, restart=restart)
+        ctr = ops.create(rt, gen, image, image_name, log=log, restart=restart)
         if opts.cidfile:
             from podpy.util.atomic import atomic_write_text
 
