@@ -128,8 +128,9 @@ def test_bad_input(podpy_bb: Podpy) -> None:
     assert r.returncode == 125 and r.stderr.startswith("Error: unrecognized command")
     r = podpy_bb("run", "--no-such-flag", "busybox", check=False)
     assert r.returncode == 125 and r.stderr.startswith("Error: unknown flag: --no-such-flag")
-    r = podpy_bb("run", "--rm", "localhost/nothere", check=False)
+    r = podpy_bb("run", "--rm", "--pull", "never", "localhost/nothere", check=False)
     assert r.returncode == 125 and r.stderr.startswith("Error: ") and len(r.stderr.splitlines()) == 1
+    assert "image not known" in r.stderr
     podpy_bb("run", "--name", "dup", "busybox", "true")
     r = podpy_bb("run", "--name", "dup", "busybox", "true", check=False)
     assert r.returncode == 125 and "already in use" in r.stderr and len(r.stderr.splitlines()) == 1

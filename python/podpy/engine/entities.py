@@ -73,6 +73,7 @@ class RunOptions:
     read_only_tmpfs: bool = True
     mounts: list[str] = field(default_factory=list)  # --mount values
     rootfs: bool = False  # --rootfs: ``image`` is a directory to run in
+    pull: str = "missing"  # always | missing | never | newer
     env_host: bool = False
     log_driver: str = ""  # "": containers.conf's log_driver
     log_opts: list[str] = field(default_factory=list)  # --log-opt KEY=VALUE (max-size, path, tag)

@@ -29,6 +29,8 @@ _OPTIONS = (
     click.option("--mount", "mounts", multiple=True,
                  help="Attach a filesystem mount to the container (type=bind|tmpfs,…)"),
     click.option("--env-host", is_flag=True, help="Use all current host environment variables in container"),
+    click.option("--pull", type=click.Choice(["always", "missing", "never", "newer"]), default="missing",
+                 show_default=True, help="Pull image policy"),
     click.option("--rootfs", is_flag=True, help="The first argument is not an image but the rootfs to the exploded "
                  "container"),
     click.option("-t", "--tty", is_flag=True, help="Allocate a pseudo-TTY for container"),

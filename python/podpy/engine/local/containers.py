@@ -40,16 +40,25 @@ if TYPE_CHECKING:
 
 
 
-def resolve_image(rt: Runtime, name: str) -> Image:
-    """A local image, loading an embedded one (``hello``) into the store on first use."""
+def resolve_image(rt: Runtime, name: str, pull: str = "missing") -> Image:
+    """A local image, loading an embedded one (``hello``) into the store on first use; ``pull`` is
+    Podman's --pull policy (always, missing, never, newer)."""
     from podpy.image.lookup import find_image
 
+    if pull in ("always", "newer"):
+        import sys
+
+        from podpy.engine.local.images import pull_image
+
+        pulled = pull_image(rt, name, pull, sys.stderr)
+        if pulled is not None:
+            return pulled
     found = find_image(rt.store.images, name)
     if found is None:
         from podpy.image.embedded import load_embedded
 
         found = load_embedded(rt.store, name)
-    if found is None:
+    if found is None and pull != "never":
         import sys
 
         from podpy.engine.local.images import pull_missing
@@ -198,7 +207,7 @@ class ContainersEngine:
         if opts.rootfs:
             image_name = _rootfs_dir(opts.image)
         else:
-            image = resolve_image(rt, opts.image)
+            image = resolve_image(rt, opts.image, opts.pull)
             image_name = image.names[0] if image.names else image.id
         if opts.replace and opts.name:
             try:

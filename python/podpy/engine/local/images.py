@@ -382,6 +382,16 @@ def make_puller(rt: Runtime, opts: PullOptions, progress: TextIO | None) -> Pull
     return Puller(rt.store, settings, for_stream(progress), load_registries)
 
 
+def pull_image(rt: Runtime, name: str, policy: str, progress: TextIO | None) -> Image | None:
+    """`run --pull always|newer`: the registry's image (always fetched, or when it changed)."""
+    puller = make_puller(rt, PullOptions(policy=policy), progress)
+    try:
+        ids = puller.pull(name)
+    finally:
+        puller.close()
+    return rt.store.images.get(ids[0]) if ids else None
+
+
 def pull_missing(rt: Runtime, name: str, progress: TextIO | None) -> Image | None:
     """`run`/`create` of an image that is not local: Podman's --pull=missing through a registry.
 
