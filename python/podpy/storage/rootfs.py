@@ -62,12 +62,29 @@ class RootfsStore:
                 remove_tree(marker)
         try:
             if top_layer:
-                _native.mount_overlay(self.layers.lower_dirs(top_layer), upper, work, merged, options)
+                self._mount_overlay(self.layers.lower_dirs(top_layer), upper, work, merged, options)
             else:
                 _native.mount(upper, merged, "none", _MS_BIND, None)
         except OSError as e:
             raise StorageError(f"mounting container {container_id[:12]} rootfs: {e.strerror or e}") from e
         return merged
+
+    def _mount_overlay(self, lowers: list[str], upper: str, work: str, merged: str, options: str) -> None:
+        """The mount data is limited to one page: with many layers (128 and more) the lower dirs are given
+        relative to the driver directory, which the mount call runs in (as containers/storage does)."""
+        length = sum(len(lower) + 1 for lower in lowers) + len(upper) + len(work) + len(options) + 64
+        if length < _PAGE:
+            _native.mount_overlay(lowers, upper, work, merged, options)
+            return
+        base = self.paths.layers_dir
+        relative = [os.path.relpath(lower, base) for lower in lowers]
+        previous = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.chdir(base)
+            _native.mount_overlay(relative, upper, work, merged, options)
+        finally:
+            os.fchdir(previous)
+            os.close(previous)
 
     def rw_size(self, container_id: str) -> int:
         """Bytes in the writable layer (apparent sizes, each inode once), as `ps --size` shows."""
@@ -105,3 +122,4 @@ class RootfsStore:
 
 
 _MS_BIND = 4096
+_PAGE = 4096
