@@ -239,3 +239,14 @@ def test_wait_after_rm_returns_the_real_exit_code(podpy_bb: Podpy) -> None:
             break
         time.sleep(0.05)
     assert podpy_bb("wait", "brief").stdout.strip() == "9"  # removed by its exit command: the code is kept
+
+
+def test_restart_all_running_and_latest(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "-d", "--name", "up", "busybox", "sleep", "600")
+    podpy_bb("create", "--name", "down", "busybox", "true")
+    assert podpy_bb("restart", "--all", "--running").stdout.split() == [podpy_bb.json("inspect", "up")[0]["Id"]]
+    assert podpy_bb.json("inspect", "down")[0]["State"]["Status"] == "created"
+    assert podpy_bb("restart", "--running", "up", check=False).returncode == 125
+    podpy_bb("restart", "-t", "0", "--latest")  # the newest container: "down"
+    assert podpy_bb("wait", "down").stdout == "0\n"
+    podpy_bb("rm", "-f", "-t", "0", "up", "down")

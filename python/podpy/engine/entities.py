@@ -246,6 +246,7 @@ class StopOptions:
     all: bool = False
     ignore: bool = False
     timeout: int | None = None  # None: the container's own stop timeout
+    running: bool = False  # restart --all --running: only the containers that run now
 
 
 @record

@@ -342,6 +342,11 @@ class ContainersEngine:
             ctr = stop(rt, name, timeout=opts.timeout)
             ops.start(rt, ctr, attach=False).close()
 
+        if opts.all and opts.running:
+            from podpy.runtime.sync import sync
+
+            running = [c.id for c in rt.state.list_containers() if sync(rt, c).state.status.is_active()]
+            return self._each(running, False, restart_one)
         return self._each(names, opts.all, restart_one)
 
     def kill(self, names: Sequence[str], opts: KillOptions) -> list[ItemReport]:
