@@ -59,7 +59,7 @@ IMAGE_VERBS: dict[str, Entry] = {
     "list": (f"{_I}.images:images", "List images in local storage"),
     "load": (f"{_I}.load:load", "Load image(s) from a tar archive"),
     "ls": (f"{_I}.images:images", "List images in local storage"),
-    "mount": (None, "Mount an image's root filesystem"),
+    "mount": (f"{_I}.mount:mount", "Mount an image's root filesystem"),
     "prune": (f"{_I}.prune:prune", "Remove unused images"),
     "pull": (f"{_I}.pull:pull", "Pull an image from a registry"),
     "push": (None, "Push an image to a specified destination"),
@@ -67,9 +67,9 @@ IMAGE_VERBS: dict[str, Entry] = {
     "save": (f"{_I}.save:save", "Save image(s) to an archive"),
     "search": (None, "Search registry for image"),
     "tag": (f"{_I}.tag:tag", "Add an additional name to a local image"),
-    "tree": (None, "Prints layer hierarchy of an image in a tree format"),
+    "tree": (f"{_I}.tree:tree", "Prints layer hierarchy of an image in a tree format"),
     "trust": (None, "Manage container image trust policy"),
-    "unmount": (None, "Unmount an image's root filesystem"),
+    "unmount": (f"{_I}.unmount:unmount", "Unmount an image's root filesystem"),
     "untag": (f"{_I}.tag:untag", "Remove a name from a local image"),
 }
 

@@ -12,7 +12,9 @@ from podpy.engine.entities import (
     ContainerStats,
     ExecOptions,
     HistoryEntry,
+    ImageMountReport,
     ImageSummary,
+    ImageTreeReport,
     InspectReport,
     ItemReport,
     KillOptions,
@@ -134,6 +136,15 @@ class Images(Protocol):
     def save(self, names: Sequence[str], options: SaveOptions, out: BinaryIO | None = None) -> SaveReport: ...
 
     def diff(self, name: str) -> ChangesReport: ...
+
+    def mount(self, names: Sequence[str], *, all_images: bool) -> list[ImageMountReport]: ...
+
+    def mounted(self) -> list[ImageMountReport]: ...
+
+    def unmount(self, names: Sequence[str], *, all_images: bool, force: bool) -> list[ItemReport]: ...
+
+    def tree(self, name: str, *, whatrequires: bool) -> ImageTreeReport: ...
+
 
 class System(Protocol):
     def info(self) -> dict[str, Any]: ...

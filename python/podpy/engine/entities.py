@@ -369,3 +369,46 @@ class CommitOptions:
     squash: bool = False
     format: str = "oci"  # oci | docker
     include_volumes: bool = False
+
+
+@record
+class ImageMountReport:
+    """A mounted image (`image mount`): Podman's JSON keys are id, Names, Repositories, mountpoint."""
+
+    id: str
+    names: list[str] = field(default_factory=list)  # digests
+    repositories: list[str] = field(default_factory=list)
+    mountpoint: str = ""
+    error: str = ""
+    reason: str = ""
+
+
+@record
+class TreeLayer:
+    id: str
+    size: int
+    top_layer_of: list[str] = field(default_factory=list)  # names of the images whose top layer it is
+
+
+@record
+class ImageTreeReport:
+    """An image's layers base first (or, with --whatrequires, its top layer and the layers built on it)."""
+
+    id: str
+    tags: list[str]
+    size: int
+    layers: list[TreeLayer] = field(default_factory=list)
+
+
+@record
+class NetworkCreateOptions:
+    name: str = ""  # "": podman1, podman2, …
+    driver: str = "bridge"
+    subnet: str = ""
+    gateway: str = ""
+    ip_range: str = ""
+    internal: bool = False
+    disable_dns: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
+    ignore: bool = False  # --ignore: an existing network of that name is no error

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from podpy.storage.image_mounts import ImageMounts
 from podpy.storage.images import ImageStore
 from podpy.storage.layers import LayerStore
 from podpy.storage.paths import StorePaths
@@ -57,6 +58,7 @@ class Store:
         self.layers = LayerStore(db, paths)
         self.images = ImageStore(db)
         self.rootfs = RootfsStore(db, paths, self.layers)
+        self.image_mounts = ImageMounts(paths, self.layers)
         if not os.path.isdir(paths.links_dir):
             os.makedirs(paths.layers_dir, mode=0o700, exist_ok=True)
             mark_top_directory(paths.layers_dir)
@@ -80,6 +82,8 @@ class Store:
             if image is None:
                 return []
             self.images.delete(image_id)
+            if image.top_layer and not any(i.top_layer == image.top_layer for i in self.images.list()):
+                self.image_mounts.unmount(image.top_layer, force=True)
             needed: set[str] = set()
             for other in self.images.list():
                 needed.update(other.layers)

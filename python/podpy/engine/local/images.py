@@ -7,8 +7,11 @@ from collections.abc import Mapping, Sequence
 from podpy.engine.entities import (
     ChangesReport,
     HistoryEntry,
+    ImageMountReport,
     ImageSummary,
+    ImageTreeReport,
     InspectReport,
+    ItemReport,
     LoadReport,
     LoginOptions,
     PullOptions,
@@ -17,8 +20,9 @@ from podpy.engine.entities import (
     RmiReport,
     SaveOptions,
     SaveReport,
+    TreeLayer,
 )
-from podpy.errors import PodpyError
+from podpy.errors import PodpyError, StorageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -306,6 +310,96 @@ class ImagesEngine:
         layer = store.layers.get(image.top_layer)
         lowers = store.layers.lower_dirs(layer.parent) if layer is not None and layer.parent else []
         return changes_report(overlay_changes(store.layers.diff_dir(image.top_layer), lowers))
+
+    def mount(self, names: Sequence[str], *, all_images: bool) -> list[ImageMountReport]:
+        """Mount each image read-only (counting references); the mount points."""
+        from podpy.image.lookup import find_image
+
+        store = self.engine.runtime.store
+        targets: list[tuple[str, Image | None]] = [(i.id, i) for i in store.images.list()] if all_images else [
+            (name, None) for name in names]
+        reports = []
+        for name, image in targets:
+            try:
+                image = image or find_image(store.images, name)
+                if image is None:
+                    reports.append(ImageMountReport(name, error=f"{name}: image not known", reason="no_such_image"))
+                    continue
+                if not image.top_layer:
+                    raise StorageError(f"image {image.id[:12]} has no layers to mount")
+                path = store.image_mounts.mount(image.top_layer)
+            except PodpyError as e:
+                reports.append(ImageMountReport(name, error=str(e), reason=e.code))
+                continue
+            reports.append(_mount_report(image, path))
+        return reports
+
+    def mounted(self) -> list[ImageMountReport]:
+        store = self.engine.runtime.store
+        counts = store.image_mounts.mounted()
+        return [_mount_report(image, store.image_mounts.mount_point(image.top_layer))
+                for image in store.images.list() if image.top_layer in counts]
+
+    def unmount(self, names: Sequence[str], *, all_images: bool, force: bool) -> list[ItemReport]:
+        """Drop one mount reference per image (all of them with ``force``); only images that were mounted
+        are reported, as Podman prints their IDs."""
+        from podpy.image.lookup import find_image
+
+        store = self.engine.runtime.store
+        reports = []
+        if all_images:
+            counts = store.image_mounts.mounted()
+            for each in store.images.list():
+                if each.top_layer in counts and store.image_mounts.unmount(each.top_layer, force=True):
+                    reports.append(ItemReport(each.id))
+            return reports
+        for name in names:
+            try:
+                image = find_image(store.images, name)
+                if image is None:
+                    reports.append(ItemReport(name, error=f"{name}: image not known", reason="no_such_image"))
+                    continue
+                if image.top_layer and store.image_mounts.unmount(image.top_layer, force=force):
+                    reports.append(ItemReport(image.id))
+            except PodpyError as e:
+                reports.append(ItemReport(name, error=str(e), reason=e.code))
+        return reports
+
+    def tree(self, name: str, *, whatrequires: bool) -> ImageTreeReport:
+        """Podman's `image tree`: the image's layers base first, each with the images it is the top of;
+        with ``whatrequires``, its top layer and every layer built on it."""
+        from podpy.image.lookup import require_image
+
+        store = self.engine.runtime.store
+        image = require_image(store.images, name)
+        images = store.images.list()
+        tops: dict[str, list[str]] = {}
+        for other in images:
+            if other.top_layer:
+                tops.setdefault(other.top_layer, []).extend(other.names or ["<none>"])
+        if whatrequires:
+            children: dict[str, list[str]] = {}
+            for other in images:
+                for parent, child in zip(other.layers, other.layers[1:], strict=False):
+                    if child not in children.setdefault(parent, []):
+                        children[parent].append(child)
+            ids: list[str] = []
+            pending = [image.top_layer] if image.top_layer else []
+            while pending:
+                current = pending.pop()
+                ids.append(current)
+                pending.extend(reversed(children.get(current, [])))
+        else:
+            ids = list(image.layers)
+        layers = []
+        for layer_id in ids:
+            layer = store.layers.get(layer_id)
+            layers.append(TreeLayer(layer_id, layer.size if layer else 0, tops.get(layer_id, [])))
+        return ImageTreeReport(image.id, list(image.names), image.size, layers)
+
+
+def _mount_report(image: Image, path: str) -> ImageMountReport:
+    return ImageMountReport(image.id, [image.digest] if image.digest else [], list(image.names), path)
 
 
 def _login_server(server: str) -> str:
