@@ -12,6 +12,7 @@ Entry = tuple[str | None, str]
 _C = "podpy.cli.containers"
 _I = "podpy.cli.images"
 _S = "podpy.cli.system"
+_N = "podpy.cli.networks"
 
 CONTAINER_VERBS: dict[str, Entry] = {
     "attach": (f"{_C}.attach:attach", "Attach to a running container"),
@@ -85,6 +86,19 @@ SYSTEM_VERBS: dict[str, Entry] = {
     "service": (None, "Run API service"),
 }
 
+NETWORK_VERBS: dict[str, Entry] = {
+    "connect": (None, "Add container to a network"),
+    "create": (f"{_N}.create:create", "Create networks for containers and pods"),
+    "disconnect": (None, "Disconnect a container from a network"),
+    "exists": (f"{_N}.exists:exists", "Network exists"),
+    "inspect": (f"{_N}.inspect:inspect", "Displays the network configuration for one or more networks"),
+    "ls": (f"{_N}.ls:ls", "List networks"),
+    "list": (f"{_N}.ls:ls", "List networks"),
+    "prune": (f"{_N}.prune:prune", "Prune unused networks"),
+    "reload": (None, "Reload firewall rules for one or more containers"),
+    "rm": (f"{_N}.rm:rm", "Remove networks"),
+}
+
 GROUPS: dict[str, tuple[dict[str, Entry], str]] = {
     "container": (CONTAINER_VERBS, "Manage containers"),
     "image": (IMAGE_VERBS, "Manage images"),
@@ -92,7 +106,7 @@ GROUPS: dict[str, tuple[dict[str, Entry], str]] = {
     "generate": ({}, "Generate structured data based on containers, pods or volumes"),
     "healthcheck": ({}, "Manage health checks on containers"),
     "manifest": ({}, "Manipulate manifest lists and image indexes"),
-    "network": ({}, "Manage networks"),
+    "network": (NETWORK_VERBS, "Manage networks"),
     "play": ({}, "Play containers, pods or volumes from a structured file"),
     "pod": ({}, "Manage pods"),
     "secret": ({}, "Manage secrets"),

@@ -77,6 +77,7 @@ class NetworkSection:
     """``[network]``."""
 
     default_network: str = "podman"
+    default_subnet: str = ""
     network_backend: str = ""
 
 
@@ -101,7 +102,7 @@ _ENGINE_KEYS: dict[str, Getter] = {
     "tmp_dir": TomlTable.get_str, "image_default_transport": TomlTable.get_str, "detach_keys": TomlTable.get_str,
 }
 _NETWORK_KEYS: dict[str, Getter] = {
-    "default_network": TomlTable.get_str, "network_backend": TomlTable.get_str,
+    "default_network": TomlTable.get_str, "default_subnet": TomlTable.get_str, "network_backend": TomlTable.get_str,
 }
 
 

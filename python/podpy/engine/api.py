@@ -23,6 +23,7 @@ from podpy.engine.entities import (
     LoginOptions,
     LogLine,
     LogsOptions,
+    NetworkCreateOptions,
     PsOptions,
     PullOptions,
     PullReport,
@@ -146,6 +147,22 @@ class Images(Protocol):
     def tree(self, name: str, *, whatrequires: bool) -> ImageTreeReport: ...
 
 
+class Networks(Protocol):
+    def create(self, opts: NetworkCreateOptions) -> str:
+        """The new network's name."""
+
+    def list_networks(self, filters: Mapping[str, Sequence[str]] | None = None) -> list[dict[str, Any]]:
+        """Podman's inspect objects of the networks that pass the filters."""
+
+    def inspect(self, names: Sequence[str]) -> list[InspectReport]: ...
+
+    def remove(self, names: Sequence[str], *, force: bool) -> list[ItemReport]: ...
+
+    def prune(self) -> list[str]: ...
+
+    def exists(self, name: str) -> bool: ...
+
+
 class System(Protocol):
     def info(self) -> dict[str, Any]: ...
 
@@ -159,5 +176,8 @@ class Engine(Protocol):
 
     @property
     def system(self) -> System: ...
+
+    @property
+    def networks(self) -> Networks: ...
 
     def close(self) -> None: ...

@@ -78,6 +78,8 @@ class RunOptions:
     log_driver: str = ""  # "": containers.conf's log_driver
     log_opts: list[str] = field(default_factory=list)  # --log-opt KEY=VALUE (max-size, path, tag)
     restart: str = ""  # --restart no|on-failure[:N]|always|unless-stopped
+    ip: str = ""  # --ip: a static address on the (first) network
+    mac_address: str = ""  # --mac-address
 
 
 @record

@@ -102,6 +102,7 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         mounts=[m.to_oci() for m in gen.storage.mounts], tty=gen.basic.terminal, stdin=gen.basic.stdin,
         security=asdict(gen.security), resources=asdict(gen.resources), init=gen.basic.init,
         init_path=gen.basic.init_path, pidfile=gen.basic.pidfile, read_only_tmpfs=gen.storage.read_only_tmpfs,
+        networks=_joined_networks(rt, gen), static_ip=gen.network.static_ip, static_mac=gen.network.static_mac,
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     if gen.basic.name:
@@ -127,6 +128,14 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     state.status = ContainerStatus.CREATED
     rt.state.save_state(container_id, state)
     return Container(config, state)
+
+
+def _joined_networks(rt: Runtime, gen: SpecGenerator) -> list[str]:
+    if gen.network.mode != "bridge":
+        return []
+    from podpy.runtime.network_setup import resolve
+
+    return resolve(rt, gen.network.networks)
 
 
 def _exit_command(rt: Runtime, ctr: Container) -> list[str]:
@@ -158,7 +167,8 @@ def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
         storage=StorageSpec(read_only=cfg.read_only, read_only_tmpfs=cfg.read_only_tmpfs,
                             mounts=[UserMount(str(m["destination"]), str(m["type"]), str(m["source"]),
                                               [str(o) for o in m["options"]]) for m in cfg.mounts]),
-        network=NetworkSpec(mode=cfg.network_mode),
+        network=NetworkSpec(mode=cfg.network_mode, networks=list(cfg.networks), static_ip=cfg.static_ip,
+                            static_mac=cfg.static_mac),
         security=SecuritySpec(**cfg.security), resources=ResourceSpec(**cfg.resources),
     )
 
@@ -189,8 +199,15 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
     if ctr.config.rootfs_from_image:
         ctr.state.rootfs = rootfs
     userdata = rt.store_paths.container_userdata(ctr.id)
+    ip = gateway = netns = ""
+    if ctr.config.networks:
+        from podpy.runtime import network_setup
+
+        attachments = network_setup.setup(rt, ctr)
+        ip, gateway, netns = attachments[0].ip, attachments[0].gateway, network_setup.netns_path(rt, ctr.id)
     files = write_etc_files(userdata, container_id=ctr.id, name=ctr.name, image=ctr.config.image_name,
-                            hostname=ctr.config.hostname, network_mode=ctr.config.network_mode)
+                            hostname=ctr.config.hostname, network_mode=ctr.config.network_mode, ip=ip,
+                            gateway=gateway)
     defaults = image_defaults(image)
     user = resolve_user(gen.basic.user or defaults.user, rootfs, tuple(gen.security.group_add))
     from podpy.runtime.workdir import ensure_workdir
@@ -201,6 +218,10 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
                           console_size=console_size, host=_host_defaults(rt, gen),
                           annotations={"io.podman.annotations.autoremove":
                                        "TRUE" if ctr.config.auto_remove else "FALSE", **ctr.config.annotations})
+    if netns:
+        for ns in spec["linux"]["namespaces"]:
+            if ns["type"] == "network":
+                ns["path"] = netns
     atomic_write(os.path.join(userdata, "config.json"), json.dumps(spec).encode(), fsync=False)
     return userdata
 
@@ -300,6 +321,7 @@ def _launch(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = 
     except BaseException:
         handle.close()
         rt.store.rootfs.unmount(ctr.id)
+        _release_network(rt, ctr)
         ctr.state.rootfs = ""
         rt.state.save_state(ctr.id, ctr.state)
         raise
@@ -370,7 +392,15 @@ def _restart_by_policy(rt: Runtime, ctr: Container) -> None:
         log.warning("restarting container %s: %s", ctr.id, e)
 
 
+def _release_network(rt: Runtime, ctr: Container) -> None:
+    if ctr.config.networks:
+        from podpy.runtime.network_setup import teardown
+
+        teardown(rt, ctr)
+
+
 def release_resources(rt: Runtime, ctr: Container, *, save: bool = True) -> None:
+    _release_network(rt, ctr)
     if ctr.state.rootfs:
         rt.store.rootfs.unmount(ctr.id)
         ctr.state.rootfs = ""

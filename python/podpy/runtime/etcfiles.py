@@ -23,12 +23,17 @@ def _host_resolv_conf(network_mode: str) -> str:
 
 
 def write_etc_files(userdata: str, *, container_id: str, name: str, image: str, hostname: str,
-                    network_mode: str) -> HostFiles:
+                    network_mode: str, ip: str = "", gateway: str = "") -> HostFiles:
+    """``ip``: the container's address on its (first) bridge network; ``gateway``: that network's gateway."""
     files = HostFiles(hosts=os.path.join(userdata, "hosts"), hostname=os.path.join(userdata, "hostname"),
                       resolv_conf=os.path.join(userdata, "resolv.conf"),
                       containerenv=os.path.join(userdata, ".containerenv"))
     hosts = "127.0.0.1\tlocalhost localhost.localdomain\n::1\tlocalhost localhost.localdomain\n"
-    if network_mode != "host":
+    if ip:
+        hosts += f"{ip}\t{hostname} {name}\n"
+        if gateway:
+            hosts += f"{gateway}\thost.containers.internal\n"
+    elif network_mode != "host":
         hosts += f"127.0.1.1\t{hostname} {name}\n"
     contents = {
         files.hosts: hosts,

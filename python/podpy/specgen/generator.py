@@ -9,7 +9,7 @@ from podpy.specgen.resources import ResourceSpec
 from podpy.specgen.security import SecuritySpec
 from podpy.util.record import field, record
 
-NETWORK_MODES = ("none", "host", "private")
+NETWORK_MODES = ("none", "host", "private", "bridge")
 
 
 @record(frozen=False)
@@ -44,6 +44,9 @@ class StorageSpec:
 @record(frozen=False)
 class NetworkSpec:
     mode: str = "private"
+    networks: list[str] = field(default_factory=list)  # mode "bridge": the networks to join (names)
+    static_ip: str = ""
+    static_mac: str = ""
 
 
 @record(frozen=False)
@@ -62,11 +65,15 @@ class SpecGenerator:
         if self.basic.name:
             validate_name(self.basic.name)
         if self.network.mode not in NETWORK_MODES:
-            if self.network.mode in ("bridge", "slirp4netns", "pasta") or self.network.mode.startswith(
+            if self.network.mode in ("slirp4netns", "pasta") or self.network.mode.startswith(
                     ("container:", "ns:")):
                 raise UsageError(f"network mode {self.network.mode!r} is not supported yet "
-                                 "(use --network none or --network host)")
+                                 "(use --network none, host, bridge or a network's name)")
             raise UsageError(f"invalid network mode {self.network.mode!r}")
+        if self.network.mode == "bridge" and not self.network.networks:
+            raise UsageError("network mode bridge needs a network to join")
+        if (self.network.static_ip or self.network.static_mac) and self.network.mode != "bridge":
+            raise UsageError("--ip and --mac-address can only be set for containers on a bridge network")
         for key in self.basic.env:
             if not key or "=" in key:
                 raise UsageError(f"invalid environment variable name {key!r}")

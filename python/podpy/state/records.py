@@ -53,6 +53,9 @@ class ContainerConfig:
     log_tag: str = ""
     restart_policy: str = ""  # "" (none given), no, on-failure, always, unless-stopped
     restart_retries: int = 0  # on-failure:N
+    networks: list[str] = field(default_factory=list)  # network_mode "bridge": the networks joined
+    static_ip: str = ""  # --ip
+    static_mac: str = ""  # --mac-address
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

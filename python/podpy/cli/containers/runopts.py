@@ -41,7 +41,8 @@ def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: 
         ulimits=list(flags["ulimits"]), devices=list(flags["devices"]), init=flags["init"],
         init_path=flags["init_path"], pidfile=flags["pidfile"], read_only_tmpfs=flags["read_only_tmpfs"],
         mounts=list(flags["mounts"]), env_host=flags["env_host"], rootfs=flags["rootfs"], pull=flags["pull"],
-        log_driver=flags["log_driver"], log_opts=list(flags["log_opts"]), restart=flags["restart"])
+        log_driver=flags["log_driver"], log_opts=list(flags["log_opts"]), restart=flags["restart"],
+        ip=flags["ip"], mac_address=flags["mac_address"])
 
 
 def _refuse_passthrough_on_tty() -> None:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from podpy.engine.entities import EngineOptions
     from podpy.engine.local.containers import ContainersEngine
     from podpy.engine.local.images import ImagesEngine
+    from podpy.engine.local.networks import NetworksEngine
     from podpy.engine.local.system import SystemEngine
     from podpy.runtime.runtime import Runtime
 
@@ -67,6 +68,12 @@ class LocalEngine:
         from podpy.engine.local.system import SystemEngine
 
         return SystemEngine(self)
+
+    @cached_property
+    def networks(self) -> NetworksEngine:
+        from podpy.engine.local.networks import NetworksEngine
+
+        return NetworksEngine(self)
 
     def close(self) -> None:
         if "runtime" in self.__dict__:

@@ -124,6 +124,19 @@ def restart_policy(opts: RunOptions) -> RestartPolicy:
     return RestartPolicy(name=name, retries=retries)
 
 
+def network_spec(opts: RunOptions) -> NetworkSpec:
+    """--network: none, host and private stay modes; bridge is the default network; anything else a network's name."""
+    mode = opts.network
+    if mode in ("none", "host", "private") or mode.startswith(("container:", "ns:", "slirp4netns", "pasta")):
+        if opts.ip or opts.mac_address:
+            raise UsageError("--ip and --mac-address can only be set for containers on a bridge network")
+        return NetworkSpec(mode=mode)
+    names = ["podman" if n == "bridge" else n for n in mode.split(",") if n]
+    if not names:
+        raise UsageError(f"invalid network mode {mode!r}")
+    return NetworkSpec(mode="bridge", networks=names, static_ip=opts.ip, static_mac=opts.mac_address)
+
+
 def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
     return SpecGenerator(
         basic=BasicSpec(name=opts.name, image=opts.image, command=list(opts.command),
@@ -136,7 +149,7 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
         storage=StorageSpec(read_only=opts.read_only, read_only_tmpfs=opts.read_only_tmpfs,
                             mounts=[*map(parse_volume, opts.volumes), *map(parse_tmpfs, opts.tmpfs),
                                     *map(parse_mount, opts.mounts)]),
-        network=NetworkSpec(mode=opts.network),
+        network=network_spec(opts),
         security=security_spec(opts),
         resources=resource_spec(opts),
     )

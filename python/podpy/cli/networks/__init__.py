@@ -1,0 +1,1 @@
+"""`network` verbs: one module per verb."""

@@ -1,0 +1,270 @@
+"""Networks wired to the state: network records, IP leases, and each container's datapath.
+
+Setting up and tearing down run under one flock (``networks.lock`` in the runroot), so a bridge is never
+deleted by the last container's teardown while another container is being attached to it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Sequence
+
+from podpy.errors import InvalidStateError, NotFoundError, PodpyError, UsageError
+from podpy.network.records import DEFAULT_NETWORK, DEFAULT_NETWORK_ID, Attachment, Network, Subnet
+from podpy.runtime.runtime import Runtime
+from podpy.state.networks import NetworkRow, NetworkStore
+from podpy.state.records import Container
+from podpy.util.locks import flocked
+
+BRIDGE_PREFIX = "podpy"
+DEFAULT_SUBNET = "10.88.0.0/16"
+
+
+class NoSuchNetwork(NotFoundError):
+    code = "no_such_network"
+
+
+class NetworkInUse(PodpyError):
+    code = "network_in_use"
+
+
+def store(rt: Runtime) -> NetworkStore:
+    return NetworkStore(rt.db)
+
+
+def _lock_path(rt: Runtime) -> str:
+    return os.path.join(rt.opts.run_root, "networks.lock")
+
+
+def netns_path(rt: Runtime, container_id: str) -> str:
+    return os.path.join(rt.opts.run_root, "netns", f"podpy-{container_id}")
+
+
+def host_veth(container_id: str) -> str:
+    return "vpy" + container_id[:12]
+
+
+def _network(row: NetworkRow) -> Network:
+    return Network.from_json(row[3])
+
+
+def _free_interface(rows: Sequence[NetworkRow]) -> str:
+    taken = {r[2] for r in rows}
+    n = 0
+    while f"{BRIDGE_PREFIX}{n}" in taken or os.path.exists(f"/sys/class/net/{BRIDGE_PREFIX}{n}"):
+        n += 1
+    return f"{BRIDGE_PREFIX}{n}"
+
+
+def create_network(rt: Runtime, name: str, *, driver: str = "bridge", subnet: str = "", gateway: str = "",
+                   ip_range: str = "", internal: bool = False, dns: bool = True, labels: dict[str, str] | None = None,
+                   options: dict[str, str] | None = None, network_id: str = "") -> Network:
+    """Record a new bridge network; its bridge is made when the first container uses it."""
+    from podpy.define.names import validate_name
+    from podpy.network import ipam
+    from podpy.util.ids import new_id
+    from podpy.util.timefmt import now_rfc3339
+
+    if driver != "bridge":
+        raise UsageError(f"unsupported driver {driver}: invalid argument")
+    if gateway and not subnet:
+        raise UsageError("cannot set gateway or range without subnet")
+    if ip_range and not subnet:
+        raise UsageError("cannot set gateway or range without subnet")
+    for key, value in (options or {}).items():
+        if key == "mtu":
+            if not value.isdigit():
+                raise UsageError(f"invalid mtu {value!r}")
+        elif key not in ("isolate", "com.docker.network.bridge.name"):
+            raise UsageError(f"unsupported bridge network option {key}")
+    if name:
+        validate_name(name)
+
+    def make(rows: list[NetworkRow]) -> NetworkRow:
+        names = {r[0] for r in rows}
+        chosen = name
+        if not chosen:
+            n = 1
+            while f"podman{n}" in names:
+                n += 1
+            chosen = f"podman{n}"
+        if chosen in names:
+            raise NameInUseError(f"network name {chosen} already used: network already exists")
+        others = [s.subnet for r in rows for s in _network(r).subnets]
+        if subnet:
+            net = ipam.parse_subnet(subnet)
+            if any(net.overlaps(t) for t in ipam.host_networks(others)):
+                raise UsageError(f"subnet {net} is already used on the host or by another config")
+            sub = ipam.make_subnet(subnet, gateway, ip_range)
+        else:
+            preferred = ""
+            if chosen == DEFAULT_NETWORK:
+                preferred = _default_subnet(rt)
+            sub = ipam.make_subnet(ipam.free_subnet(preferred, ipam.host_networks(others)))
+        iface = (options or {}).get("com.docker.network.bridge.name") or _free_interface(rows)
+        record = Network(name=chosen, id=network_id or (DEFAULT_NETWORK_ID if chosen == DEFAULT_NETWORK
+                                                        else new_id()),
+                         driver=driver, interface=iface, created=now_rfc3339(), subnets=[sub], internal=internal,
+                         dns_enabled=dns, labels=dict(labels or {}), options=dict(options or {}))
+        return record.name, record.id, record.interface, record.to_json()
+
+    return _network(store(rt).create(make))
+
+
+class NameInUseError(PodpyError):
+    code = "network_exists"
+
+
+def _default_subnet(rt: Runtime) -> str:
+    cfg = rt.opts.config
+    configured = getattr(cfg.containers.network, "default_subnet", "") if cfg is not None else ""
+    return str(configured or DEFAULT_SUBNET)
+
+
+def default_network(rt: Runtime) -> Network:
+    found = store(rt).lookup(DEFAULT_NETWORK)
+    if found:
+        return _network(found[0])
+    try:
+        return create_network(rt, DEFAULT_NETWORK, dns=False)
+    except NameInUseError:
+        return _network(store(rt).lookup(DEFAULT_NETWORK)[0])
+
+
+def get_network(rt: Runtime, name_or_id: str) -> Network:
+    if name_or_id == DEFAULT_NETWORK:
+        return default_network(rt)
+    found = store(rt).lookup(name_or_id)
+    if len(found) > 1:
+        raise NoSuchNetwork(f"more than one result for network ID {name_or_id}: network not found")
+    if not found:
+        raise NoSuchNetwork(f"unable to find network with name or ID {name_or_id}: network not found")
+    return _network(found[0])
+
+
+def list_networks(rt: Runtime) -> list[Network]:
+    default_network(rt)
+    return [_network(r) for r in store(rt).all()]
+
+
+def containers_on(rt: Runtime, name: str) -> list[Container]:
+    return [c for c in rt.state.list_containers() if name in c.config.networks]
+
+
+def remove_network(rt: Runtime, name_or_id: str, *, force: bool) -> Network:
+    """Refused while containers use it unless ``force`` (then they are removed first)."""
+    from podpy.runtime import container as containers
+
+    net = get_network(rt, name_or_id)
+    if net.name == DEFAULT_NETWORK:
+        raise InvalidStateError(f"default network {net.name} cannot be removed")
+    users = containers_on(rt, net.name)
+    if users and not force:
+        raise NetworkInUse(f'"{net.name}" has associated containers with it. Use -f to forcibly delete '
+                           "containers and pods: network is being used")
+    for ctr in users:
+        containers.remove(rt, ctr.id, force=True)
+    store(rt).remove(net.name)
+    return net
+
+
+def resolve(rt: Runtime, names: Sequence[str]) -> list[str]:
+    """The networks a new container joins, by name (the default one made on first use)."""
+    return [get_network(rt, n).name for n in names]
+
+
+def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
+    """Lease addresses, make the namespace, attach it to each network's bridge; torn down again on failure."""
+    from podpy.network import ipam, netlink, netns
+
+    path = netns_path(rt, ctr.id)
+    netns.create(path)
+    attachments: list[Attachment] = []
+    try:
+        with flocked(_lock_path(rt)):
+            nets = [get_network(rt, n) for n in ctr.config.networks]
+            for index, net in enumerate(nets):
+                sub = net.subnets[0]
+                static_ip = ipam.check_static(sub, ctr.config.static_ip) if ctr.config.static_ip and index == 0 \
+                    else ""
+                mac = ipam.check_mac(ctr.config.static_mac) if ctr.config.static_mac and index == 0 \
+                    else ipam.random_mac()
+
+                def pick(used: Collection[str], sub: Subnet = sub, static_ip: str = static_ip,
+                         mac: str = mac, net: Network = net) -> tuple[str, str]:
+                    if static_ip:
+                        if static_ip in used:
+                            raise InvalidStateError(f"IPAM error: requested ip address {static_ip} is already "
+                                                    f"allocated to another container on network {net.name}")
+                        return static_ip, mac
+                    ip = ipam.next_address(sub, used)
+                    if ip is None:
+                        raise PodpyError(f"IPAM error: failed to find free IP in range: {sub.subnet}")
+                    return ip, mac
+
+                _, ip, leased_mac = store(rt).lease(net.name, ctr.id, pick)
+                att = Attachment(network=net.name, ip=ip, mac=leased_mac, prefix_len=ipam.prefix_len(sub),
+                                 gateway=sub.gateway)
+                netlink.ensure_bridge(net)
+                veth = host_veth(ctr.id) if index == 0 else f"vpy{index}{ctr.id[:11]}"
+                netlink.delete_link(veth)  # a leftover of a killed setup
+                netlink.attach(net, veth, path, f"eth{index}", att)
+                attachments.append(att)
+            netlink.enable_forwarding()
+            _apply_firewall(rt)
+    except BaseException:
+        teardown(rt, ctr)
+        raise
+    return attachments
+
+
+def _apply_firewall(rt: Runtime) -> None:
+    from podpy.network import nft
+
+    in_use = store(rt).lease_counts()
+    nft.apply(table_name(rt), [_network(r) for r in store(rt).all() if in_use.get(r[0])])
+
+
+def table_name(rt: Runtime) -> str:
+    """The nftables table of this store: two stores on one host must not rewrite each other's rules."""
+    import hashlib
+
+    from podpy.network import nft
+
+    if rt.opts.graph_root == "/var/lib/containers/storage":
+        return nft.TABLE
+    return f"{nft.TABLE}_{hashlib.sha256(rt.opts.graph_root.encode()).hexdigest()[:10]}"
+
+
+def teardown(rt: Runtime, ctr: Container) -> None:
+    """Remove the veths, the namespace and the leases; a bridge and the table go with their last user."""
+    path = netns_path(rt, ctr.id)
+    leases = store(rt).leases_of(ctr.id)
+    if not leases and not os.path.exists(path):
+        return
+    from podpy.network import netlink, netns
+
+    with flocked(_lock_path(rt)):
+        for index in range(max(len(ctr.config.networks), 1)):
+            netlink.delete_link(host_veth(ctr.id) if index == 0 else f"vpy{index}{ctr.id[:11]}")
+        netns.remove(path)
+        left = store(rt).release(ctr.id)
+        for name, count in left.items():
+            if count == 0:
+                found = store(rt).lookup(name)
+                if found:
+                    netlink.delete_link(found[0][2])
+        _apply_firewall(rt)
+
+
+def attachments_of(rt: Runtime, ctr: Container) -> list[Attachment]:
+    from podpy.network import ipam
+
+    out: list[Attachment] = []
+    for name, ip, mac in store(rt).leases_of(ctr.id):
+        found = store(rt).lookup(name)
+        if not found:
+            continue
+        sub = _network(found[0]).subnets[0]
+        out.append(Attachment(network=name, ip=ip, mac=mac, prefix_len=ipam.prefix_len(sub), gateway=sub.gateway))
+    return out

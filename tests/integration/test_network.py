@@ -1,0 +1,237 @@
+"""Network commands and the bridge datapath: containers on podpy's own bridges, NAT, leases, cleanup.
+
+Every address is inside bridges and namespaces the tests make; each test's networks get their own bridge
+name and subnet, so that tests running beside each other (or podman's podman0) never meet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from tests.conftest import needs_root
+from tests.support.podpy import Podpy
+
+pytestmark = needs_root
+
+
+def _links() -> set[str]:
+    return set(os.listdir("/sys/class/net"))
+
+
+def _table(podpy: Podpy) -> str:
+    return "podpy_" + hashlib.sha256(podpy.root.encode()).hexdigest()[:10]
+
+
+def _table_exists(podpy: Podpy) -> bool:
+    return subprocess.run(["nft", "list", "table", "ip", _table(podpy)], capture_output=True).returncode == 0
+
+
+def _unique() -> tuple[str, str]:
+    """A bridge name and a /24 nobody uses here."""
+    taken = subprocess.run(["ip", "-4", "route"], capture_output=True, text=True).stdout
+    while True:
+        subnet = f"10.{random.randint(150, 250)}.{random.randint(0, 255)}.0/24"
+        if subnet.rsplit(".", 1)[0] + "." not in taken:
+            return f"pt{random.randbytes(4).hex()}", subnet
+
+
+def _network(podpy: Podpy, name: str, *extra: str) -> tuple[str, str]:
+    bridge, subnet = _unique()
+    podpy("network", "create", "--subnet", subnet, "-o", f"com.docker.network.bridge.name={bridge}", *extra, name)
+    return bridge, subnet
+
+
+def test_network_commands(podpy: Podpy) -> None:
+    ls = podpy("network", "ls").stdout.splitlines()
+    assert ls[0].split() == ["NETWORK", "ID", "NAME", "DRIVER"]
+    assert ls[1].split() == ["2f259bab93aa", "podman", "bridge"]
+    default = json.loads(podpy("network", "inspect", "podman").stdout)[0]
+    assert default["id"] == "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
+    assert default["network_interface"].startswith("podpy") and default["dns_enabled"] is False
+    routes = subprocess.run(["ip", "-4", "route"], capture_output=True, text=True).stdout
+    prefix = default["subnets"][0]["subnet"].split("/")[0].rsplit(".", 1)[0]
+    assert f" dev {default['network_interface']} " in routes or prefix + "." not in routes  # no clash
+
+    bridge, subnet = _network(podpy, "front", "--label", "tier=web", "-o", "mtu=1400", "--gateway",
+                              "", "--internal")
+    data = json.loads(podpy("network", "inspect", "front").stdout)[0]
+    assert data["name"] == "front" and data["driver"] == "bridge" and data["network_interface"] == bridge
+    assert data["subnets"] == [{"subnet": subnet, "gateway": subnet.replace(".0/24", ".1")}]
+    assert data["internal"] is True and data["dns_enabled"] is True and data["ipv6_enabled"] is False
+    assert data["labels"] == {"tier": "web"} and data["options"]["mtu"] == "1400"
+    assert data["ipam_options"] == {"driver": "host-local"}
+    assert len(data["id"]) == 64 and data["created"].endswith("Z")
+
+    dup = podpy("network", "create", "--subnet", subnet, "front", check=False)
+    assert dup.returncode == 125 and "already exists" in dup.stderr
+    assert podpy("network", "create", "--ignore", "front").stdout.strip() == "front"
+    clash = podpy("network", "create", "--subnet", subnet, "other", check=False)
+    assert clash.returncode == 125 and "already used" in clash.stderr
+    ranged_bridge, ranged = _unique()
+    base = ranged.rsplit(".", 1)[0]
+    podpy("network", "create", "--subnet", ranged, "--gateway", f"{base}.254", "--ip-range", f"{base}.128/25",
+          "-o", f"com.docker.network.bridge.name={ranged_bridge}", "ranged")
+    sub = json.loads(podpy("network", "inspect", "ranged").stdout)[0]["subnets"][0]
+    assert sub == {"subnet": ranged, "gateway": f"{base}.254",
+                   "lease_range": {"start_ip": f"{base}.128", "end_ip": f"{base}.254"}}
+
+    assert podpy("network", "ls", "-q", "--filter", "label=tier=web").stdout.split() == ["front"]
+    assert podpy("network", "ls", "--format", "{{.Name}}", "--filter", "name=^ra").stdout.split() == ["ranged"]
+    assert podpy("network", "ls", "--filter", "driver=bridge", "-q").stdout.split() == ["podman", "front", "ranged"]
+    full = podpy("network", "ls", "--no-trunc", "--format", "{{.ID}}").stdout.split()
+    assert all(len(i) == 64 for i in full)
+    assert [n["name"] for n in json.loads(podpy("network", "ls", "--format", "json").stdout)] == \
+        ["podman", "front", "ranged"]
+
+    assert podpy("network", "exists", "front").returncode == 0
+    assert podpy("network", "exists", "nothere", check=False).returncode == 1
+    missing = podpy("network", "rm", "nothere", check=False)
+    assert missing.returncode == 1 and "network not found" in missing.stderr
+    refused = podpy("network", "rm", "podman", check=False)
+    assert refused.returncode != 0 and "cannot be removed" in refused.stderr
+    assert podpy("network", "rm", "ranged").stdout.strip() == "ranged"
+    assert podpy("network", "prune", "-f").stdout.split() == ["front"]
+    assert podpy("network", "ls", "-q").stdout.split() == ["podman"]
+
+
+def test_rm_of_a_network_in_use(podpy_bb: Podpy) -> None:
+    _network(podpy_bb, "busy")
+    podpy_bb("create", "--name", "user", "--network", "busy", "busybox", "true")
+    refused = podpy_bb("network", "rm", "busy", check=False)
+    assert refused.returncode == 2 and "associated containers" in refused.stderr
+    assert podpy_bb("network", "prune", "-f").stdout.strip() == ""
+    assert podpy_bb("network", "rm", "-f", "busy").stdout.strip() == "busy"
+    assert podpy_bb("ps", "-aq").stdout.strip() == ""
+    missing = podpy_bb("create", "--network", "nowhere", "busybox", "true", check=False)
+    assert missing.returncode == 125 and "network not found" in missing.stderr
+
+
+@pytest.fixture
+def server_ns() -> Iterator[tuple[str, str]]:
+    """A namespace behind a bridge of its own, serving HTTP on port 8000 (no route back to podpy's subnets)."""
+    bridge, subnet = _unique()
+    base = subnet.rsplit(".", 1)[0]
+    ns = f"podpytest{random.randbytes(3).hex()}"
+    veth = f"pv{random.randbytes(4).hex()}"
+    www = tempfile.mkdtemp(prefix="podpy-www-")
+    with open(os.path.join(www, "index.html"), "w") as f:
+        f.write("outside\n")
+    cmds = [["ip", "netns", "add", ns], ["ip", "link", "add", bridge, "type", "bridge"],
+            ["ip", "addr", "add", f"{base}.1/24", "dev", bridge], ["ip", "link", "set", bridge, "up"],
+            ["ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns],
+            ["ip", "link", "set", veth, "master", bridge, "up"],
+            ["ip", "-n", ns, "addr", "add", f"{base}.2/24", "dev", "eth0"],
+            ["ip", "-n", ns, "link", "set", "eth0", "up"], ["ip", "-n", ns, "link", "set", "lo", "up"]]
+    server = None
+    try:
+        for cmd in cmds:
+            subprocess.run(cmd, check=True, capture_output=True)
+        server = subprocess.Popen(["ip", "netns", "exec", ns, "busybox", "httpd", "-f", "-p", "8000", "-h", www])
+        yield f"{base}.2", base
+    finally:
+        if server is not None:
+            server.kill()
+            server.wait()
+        subprocess.run(["ip", "link", "del", bridge], capture_output=True)
+        subprocess.run(["ip", "link", "del", veth], capture_output=True)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        import shutil
+
+        shutil.rmtree(www, ignore_errors=True)
+
+
+def test_containers_reach_each_other_and_out_through_nat(podpy_bb: Podpy, server_ns: tuple[str, str]) -> None:
+    before = _links()
+    bridge, subnet = _network(podpy_bb, "app")
+    base = subnet.rsplit(".", 1)[0]
+    web_ip = f"{base}.50"
+    podpy_bb("run", "-d", "--name", "web", "--network", "app", "--ip", web_ip, "--mac-address",
+             "92:d0:c6:0a:29:33", "busybox", "sh", "-c",
+             "mkdir /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www")
+    assert bridge in _links() and _table_exists(podpy_bb)
+    addr = podpy_bb("exec", "web", "/bin/busybox", "ip", "addr", "show", "eth0").stdout
+    assert f"inet {web_ip}/24" in addr and "92:d0:c6:0a:29:33" in addr
+    hosts = podpy_bb("exec", "web", "/bin/busybox", "cat", "/etc/hosts").stdout
+    assert f"{web_ip}\t" in hosts and " web" in hosts
+    taken = podpy_bb("run", "--rm", "--network", "app", "--ip", web_ip, "busybox", "true", check=False)
+    assert taken.returncode != 0 and "already allocated" in taken.stderr
+
+    got = ""
+    for _ in range(50):
+        res = podpy_bb("run", "--rm", "--network", "app", "busybox", "busybox", "timeout", "5", "wget", "-q",
+                       "-O-", f"http://{web_ip}:8080/index.html", check=False)
+        got = res.stdout
+        if res.returncode == 0:
+            break
+        time.sleep(0.1)
+    assert got == "hello-from-web\n"
+
+    server_ip, _ = server_ns
+    out = podpy_bb("run", "--rm", "--network", "app", "busybox", "busybox", "timeout", "5", "wget", "-q",
+                   "-O-", f"http://{server_ip}:8000/index.html").stdout
+    assert out == "outside\n"
+
+    podpy_bb("rm", "-f", "web")
+    assert _links() - before == set()
+    assert not _table_exists(podpy_bb)
+    netns_dir = os.path.join(podpy_bb.runroot, "netns")
+    assert not os.path.isdir(netns_dir) or os.listdir(netns_dir) == []
+
+
+def test_internal_network_cannot_reach_out(podpy_bb: Podpy, server_ns: tuple[str, str]) -> None:
+    _network(podpy_bb, "closed", "--internal")
+    res = podpy_bb("run", "--rm", "--network", "closed", "busybox", "busybox", "timeout", "3", "wget", "-q",
+                   "-O-", f"http://{server_ns[0]}:8000/index.html", check=False)
+    assert res.returncode != 0
+
+
+def test_parallel_runs_get_distinct_addresses(podpy_bb: Podpy) -> None:
+    before = _links()
+    _network(podpy_bb, "many")
+
+    def run(i: int) -> str:
+        return podpy_bb("run", "--rm", "--network", "many", "busybox", "sh", "-c",
+                        "ip -4 -o addr show eth0; sleep 1").stdout
+
+    with ThreadPoolExecutor(20) as pool:
+        outputs = list(pool.map(run, range(20)))
+    addrs = [o.split()[3] for o in outputs]
+    assert len(set(addrs)) == 20
+    assert _links() - before == set()
+    assert not _table_exists(podpy_bb)
+
+
+def test_stale_leases_are_reclaimed_and_stop_releases(podpy_bb: Podpy) -> None:
+    bridge, subnet = _network(podpy_bb, "small")
+    base = subnet.rsplit(".", 1)[0]
+    podpy_bb("run", "-d", "--name", "a", "--network", "small", "busybox", "sleep", "60")
+    ip_a = podpy_bb("exec", "a", "/bin/busybox", "ip", "-4", "-o", "addr", "show", "eth0").stdout.split()[3]
+    assert ip_a == f"{base}.2/24"
+    podpy_bb("stop", "-t", "0", "a")
+    assert bridge not in _links() and not _table_exists(podpy_bb)
+    podpy_bb("run", "-d", "--name", "b", "--network", "small", "busybox", "sleep", "60")
+    ip_b = podpy_bb("exec", "b", "/bin/busybox", "ip", "-4", "-o", "addr", "show", "eth0").stdout.split()[3]
+    assert ip_b == f"{base}.2/24"
+    podpy_bb("rm", "-f", "a", "b")
+    assert bridge not in _links()
+
+
+def test_default_bridge_and_none(podpy_bb: Podpy) -> None:
+    before = _links()
+    out = podpy_bb("run", "--rm", "--network", "bridge", "busybox", "busybox", "ip", "-4", "-o", "addr").stdout
+    subnet = json.loads(podpy_bb("network", "inspect", "podman").stdout)[0]["subnets"][0]["subnet"]
+    assert subnet.rsplit(".", 1)[0] in out
+    out = podpy_bb("run", "--rm", "--network", "none", "busybox", "busybox", "ip", "-o", "link").stdout
+    assert "eth0" not in out and "lo" in out
+    bad = podpy_bb("run", "--rm", "--network", "none", "--ip", "10.1.2.3", "busybox", "true", check=False)
+    assert bad.returncode == 125
+    assert _links() - before == set()
