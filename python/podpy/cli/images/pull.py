@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from podpy.cli.images.registry_flags import RegistryCommand, authfile_option, cert_dir_option, tls_verify_option
 from podpy.cli.state import cli_state
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @click.command("pull", cls=RegistryCommand, help="Pull an image from a registry")
@@ -33,22 +35,7 @@ from podpy.cli.state import cli_state
 @click.option("--variant", default="", help="Use VARIANT instead of the running architecture variant for "
                                              "choosing images")
 @click.argument("names", nargs=-1)
-def pull(all_tags: bool, arch: str, authfile: str, cert_dir: str, creds: str, disable_content_trust: bool,
-         os_: str, platform: str, policy: str, quiet: bool, retry: int | None, retry_delay: str,
-         signature_policy: str,
-         tls_verify: bool | None, variant: str, names: tuple[str, ...]) -> int:
-    from podpy.engine.entities import PullOptions, RegistryOptions
-    from podpy.errors import UsageError
+def pull(**params: Any) -> int:
+    from podpy.cli.images.pull_body import pull as body
 
-    del disable_content_trust
-    if not names:
-        raise UsageError("requires at least 1 arg(s), only received 0")
-    opts = PullOptions(
-        registry=RegistryOptions(tls_verify=tls_verify, authfile=authfile, cert_dir=cert_dir, creds=creds,
-                                 retry=retry, retry_delay=retry_delay),
-        all_tags=all_tags, platform=platform, arch=arch, os=os_, variant=variant, policy=policy.lower(),
-        quiet=quiet, signature_policy=signature_policy)
-    report = cli_state().engine.images.pull(list(names), opts, sys.stderr)
-    for image_id in report.images:
-        sys.stdout.write(image_id + "\n")
-    return 0
+    return body(cli_state(), **params)
