@@ -12,12 +12,11 @@ from podpy.define.states import ContainerStatus
 from podpy.runtime.container import locked
 from podpy.runtime.runtime import Runtime
 from podpy.state.records import Container
-from podpy.storage.changes import overlay_changes
 from podpy.storage.layers import LayerTar
 
 
 def upper_dir(rt: Runtime, container_id: str) -> str:
-    """The overlay upper directory holding what the container changed."""
+    """The overlay upper directory holding what the container changed (vfs: the container's whole tree)."""
     return os.path.join(rt.store.paths.layer_dir(container_id), "diff")
 
 
@@ -33,7 +32,7 @@ INIT_PATHS = frozenset({"/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf
 
 def container_changes(rt: Runtime, name_or_id: str) -> list[tuple[str, str]]:
     ctr = rt.state.lookup_container(name_or_id)
-    changes = overlay_changes(upper_dir(rt, ctr.id), _image_lowers(rt, ctr))
+    changes = rt.store.layers.changes(upper_dir(rt, ctr.id), _image_lowers(rt, ctr))
     return [(kind, path) for kind, path in changes if path not in INIT_PATHS]
 
 

@@ -7,21 +7,16 @@ reboot; a count whose mount point is no longer a mount is dropped when next read
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 from contextlib import AbstractContextManager
 
-from podpy import _native
 from podpy.errors import StorageError
+from podpy.storage.drivers import unmount
 from podpy.storage.layers import LayerStore
 from podpy.storage.paths import StorePaths
 from podpy.util.atomic import atomic_write_text
 from podpy.util.locks import flocked
-
-_MS_RDONLY = 1
-_MS_BIND = 4096
-_MS_REMOUNT = 32
 
 
 class ImageMounts:
@@ -42,8 +37,8 @@ class ImageMounts:
                 raw = json.load(f)
         except (FileNotFoundError, ValueError):
             return {}
-        return {str(k): int(v) for k, v in raw.items()
-                if int(v) > 0 and os.path.ismount(self.mount_point(str(k)))}
+        mounted = _mount_points()
+        return {str(k): int(v) for k, v in raw.items() if int(v) > 0 and self.mount_point(str(k)) in mounted}
 
     def _write(self, counts: dict[str, int]) -> None:
         os.makedirs(self.paths.run_root, exist_ok=True)
@@ -87,46 +82,25 @@ class ImageMounts:
 
     def _mount(self, top_layer: str, target: str) -> None:
         os.makedirs(target, mode=0o700, exist_ok=True)
-        lowers = self.layers.lower_dirs(top_layer)
         try:
-            if self.paths.driver == "vfs":
-                source = self.layers.diff_dir(top_layer)
-                _native.mount(source, target, "none", _MS_BIND, None)
-                _native.mount("none", target, "none", _MS_BIND | _MS_REMOUNT | _MS_RDONLY, None)
-                return
-            if len(lowers) == 1:
-                # overlayfs wants two lower directories when there is no upper one
-                empty = os.path.join(self.paths.layer_dir(top_layer), "empty")
-                os.makedirs(empty, mode=0o700, exist_ok=True)
-                lowers.append(empty)
-            _mount_overlay_ro(self.paths.layers_dir, lowers, target)
+            self.layers.driver.mount_image(self.layers.lower_dirs(top_layer), target)
         except OSError as e:
             raise StorageError(f"mounting image layer {top_layer[:12]}: {e.strerror or e}") from e
 
     @staticmethod
     def _unmount(target: str) -> None:
-        try:
-            _native.unmount(target, False)
-        except OSError as e:
-            if e.errno in (errno.EINVAL, errno.ENOENT):
-                return
-            if e.errno == errno.EBUSY:
-                _native.unmount(target, True)
-                return
-            raise StorageError(f"unmounting {target}: {e.strerror or e}") from e
+        unmount(target)
 
 
-def _mount_overlay_ro(base: str, lowers: list[str], target: str) -> None:
-    """A read-only overlay of ``lowers``; given relative to ``base`` when the option string would pass a page."""
-    data = "lowerdir=" + ":".join(lowers)
-    if len(data) < 4000:
-        _native.mount("overlay", target, "overlay", _MS_RDONLY, data)
-        return
-    data = "lowerdir=" + ":".join(os.path.relpath(lower, base) for lower in lowers)
-    previous = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.chdir(base)
-        _native.mount("overlay", target, "overlay", _MS_RDONLY, data)
-    finally:
-        os.fchdir(previous)
-        os.close(previous)
+def _mount_points() -> set[str]:
+    """Mount points of this mount namespace (a bind mount within one filesystem escapes os.path.ismount)."""
+    points = set()
+    with open("/proc/self/mountinfo", "rb") as f:
+        for line in f:
+            fields = line.split(b" ")
+            if len(fields) > 4:
+                raw = fields[4]
+                for code in (b"\\040", b"\\011", b"\\012", b"\\134"):
+                    raw = raw.replace(code, bytes([int(code[1:], 8)]))
+                points.add(os.fsdecode(raw))
+    return points

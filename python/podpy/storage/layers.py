@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager, nullcontext
 
 from podpy import _native
 from podpy.errors import DigestMismatch, ImageFormatError, StorageError
+from podpy.storage.drivers import driver_for
 from podpy.storage.paths import StorePaths
 from podpy.storage.records import Layer
 from podpy.util.fs import remove_tree
@@ -82,6 +83,7 @@ class LayerStore:
     def __init__(self, db: Database, paths: StorePaths) -> None:
         self.db = db
         self.paths = paths
+        self.driver = driver_for(paths)
 
     def get(self, layer_id: str) -> Layer | None:
         row = self.db.conn.execute(
@@ -119,14 +121,37 @@ class LayerStore:
             raise StorageError(f"layer {layer.id[:12]}: writing its tar: {e}") from e
         return LayerTar(stats.diff_id, stats.size, False)
 
-    @staticmethod
-    def diff_tar(upper: str, lowers: list[str], out: int | str) -> LayerTar:
-        """An overlay upper directory (or a mounted rootfs) as a layer tar written to ``out``."""
+    def diff_tar(self, upper: str, lowers: list[str], out: int | str) -> LayerTar:
+        """A layer's or container's changes as a layer tar written to ``out``.
+
+        ``upper`` and ``lowers`` are what ``lower_dirs`` gives: for overlay an upper directory and
+        the layers below it (or a mounted rootfs and none), for vfs a full tree and the tree it
+        was copied from (none: all of it).
+        """
         try:
-            stats = _native.diff_layer(upper, lowers, out)
+            if self.driver.stacked and lowers:
+                from podpy.storage.changes import whiteout_upper
+
+                tmp = os.path.join(os.path.dirname(upper), ".tmp-upper-" + os.urandom(4).hex())
+                os.mkdir(tmp, 0o755)
+                try:
+                    whiteout_upper(upper, lowers[0], tmp)
+                    stats = _native.diff_layer(tmp, [], out)
+                finally:
+                    remove_tree(tmp)
+            else:
+                stats = _native.diff_layer(upper, lowers, out)
         except (_native.NativeError, OSError) as e:
             raise StorageError(f"writing the layer tar of {upper}: {e}") from e
         return LayerTar(stats.diff_id, stats.size, False)
+
+    def changes(self, upper: str, lowers: list[str]) -> list[tuple[str, str]]:
+        """`podman diff`'s (kind, path) list of ``upper`` against ``lowers`` (as for ``diff_tar``)."""
+        from podpy.storage.changes import overlay_changes, tree_changes
+
+        if self.driver.stacked:
+            return tree_changes(upper, lowers[0] if lowers else os.path.join(upper, ".no-such-dir"))
+        return overlay_changes(upper, lowers)
 
     def link_path(self, layer: Layer) -> str:
         return os.path.join(self.paths.links_dir, layer.link)
@@ -225,15 +250,27 @@ class LayerStore:
         return _Pending(layer_id, parent, opener, link, tmp)
 
     def _extract_all(self, todo: list[_Pending]) -> None:
+        whiteouts = self.driver.whiteouts
+
         def one(pending: _Pending) -> None:
             with pending.opener() as source:
-                stats = _extract(source, os.path.join(pending.tmp, "diff"), os.path.join(pending.tmp, SPLIT_NAME))
+                stats = _extract(source, os.path.join(pending.tmp, "diff"), os.path.join(pending.tmp, SPLIT_NAME),
+                                 whiteouts)
             if source.diff_id and stats.diff_id != source.diff_id:
                 raise DigestMismatch(f"layer {source.compressed_digest}: uncompressed digest "
                                      f"{stats.diff_id} does not match {source.diff_id} from the image config")
             pending.source = source
             pending.stats = stats
 
+        if self.driver.stacked:
+            # each layer starts as a copy of its parent: in chain order
+            made = {pending.layer_id: os.path.join(pending.tmp, "diff") for pending in todo}
+            for pending in todo:
+                if pending.parent:
+                    parent = made.get(pending.parent) or self.diff_dir(pending.parent)
+                    self.driver.prepare_layer(parent, os.path.join(pending.tmp, "diff"))
+                one(pending)
+            return
         if len(todo) <= 1:
             for pending in todo:
                 one(pending)
@@ -296,6 +333,10 @@ class LayerStore:
         return names
 
     def lower_dirs(self, top: str) -> list[str]:
+        """What lies below a container or child layer on ``top``: the chain's directories, top first
+        (overlay), or the one directory holding the whole tree (vfs)."""
+        if self.driver.stacked:
+            return [self.diff_dir(top)]
         return [os.path.join(self.paths.links_dir, name) for name in self._lower_chain(top)]
 
     def in_use(self, layer_id: str) -> bool:
@@ -311,10 +352,10 @@ class LayerStore:
             self._remove_files(layer_id, layer.link)
 
 
-def _extract(source: LayerSource, dest: str, split: str) -> _native.LayerStats:
+def _extract(source: LayerSource, dest: str, split: str, whiteouts: str) -> _native.LayerStats:
     try:
         return _native.extract_layer(source.path, dest, expected_digest=source.compressed_digest or None,
-                                     split_path=split)
+                                     whiteouts=whiteouts, split_path=split)
     except _native.DigestMismatchError as e:
         raise DigestMismatch(f"layer {source.compressed_digest}: {e}") from e
     except _native.UnsafePathError as e:

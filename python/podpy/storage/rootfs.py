@@ -1,18 +1,15 @@
-"""Containers' writable layers and their overlay mounts.
+"""Containers' writable layers and their root filesystems (the driver makes and mounts them).
 
-The upper and work directories live under the driver directory next to the
-image layers (same filesystem, as overlayfs needs); the lower layers are
-referenced by their short link names so that the mount option string stays
-under one page even for images with many layers.
+A container's directory lives under the driver directory next to the image layers (same
+filesystem, as overlayfs needs for its upper and work directories).
 """
 
 from __future__ import annotations
 
-import errno
+import json
 import os
 import stat
 
-from podpy import _native
 from podpy.errors import StorageError
 from podpy.storage.layers import LayerStore
 from podpy.storage.paths import StorePaths
@@ -26,6 +23,7 @@ class RootfsStore:
         self.db = db
         self.paths = paths
         self.layers = layers
+        self.driver = layers.driver
 
     def _dir(self, container_id: str) -> str:
         return self.paths.layer_dir(container_id)
@@ -38,53 +36,22 @@ class RootfsStore:
         with self.db.write() as conn:
             conn.execute("INSERT INTO rw_layers(id, image_id, created) VALUES(?, ?, ?)",
                          (container_id, image_id, now_rfc3339()))
-        base = self._dir(container_id)
-        for sub in ("diff", "work", "merged"):
-            os.makedirs(os.path.join(base, sub), mode=0o755, exist_ok=True)
+        row = self.db.conn.execute("SELECT layers FROM images WHERE id=?", (image_id,)).fetchone()
+        layers = json.loads(str(row[0])) if row else []
+        image_root = self.layers.diff_dir(layers[-1]) if layers else None
+        try:
+            self.driver.create_rootfs(self._dir(container_id), image_root)
+        except OSError as e:
+            raise StorageError(f"creating container {container_id[:12]} rootfs: {e.strerror or e}") from e
         os.makedirs(self.paths.container_userdata(container_id), mode=0o700, exist_ok=True)
 
     def mount(self, container_id: str, top_layer: str, *, volatile: bool = False) -> str:
-        """Mount the container's root filesystem; returns the mount point.
-
-        ``volatile`` (for containers removed when they exit, as Podman does for --rm) skips the
-        sync of the whole upper filesystem that unmounting an overlay otherwise does: 0.1 ms instead
-        of 15 ms and more on a busy disk. The kernel leaves a marker in the work directory that
-        refuses the next volatile mount; a throw-away layer has nothing to protect, so it goes.
-        """
-        base = self._dir(container_id)
-        merged = os.path.join(base, "merged")
-        upper, work = os.path.join(base, "diff"), os.path.join(base, "work")
-        options = ""
-        if volatile:
-            options = "volatile"
-            marker = os.path.join(work, "work", "incompat")
-            if os.path.lexists(marker):
-                remove_tree(marker)
+        """Mount the container's root filesystem; returns its path. ``volatile``: see the driver."""
+        lowers = self.layers.lower_dirs(top_layer) if top_layer else []
         try:
-            if top_layer:
-                self._mount_overlay(self.layers.lower_dirs(top_layer), upper, work, merged, options)
-            else:
-                _native.mount(upper, merged, "none", _MS_BIND, None)
+            return self.driver.mount_rootfs(self._dir(container_id), lowers, volatile=volatile)
         except OSError as e:
             raise StorageError(f"mounting container {container_id[:12]} rootfs: {e.strerror or e}") from e
-        return merged
-
-    def _mount_overlay(self, lowers: list[str], upper: str, work: str, merged: str, options: str) -> None:
-        """The mount data is limited to one page: with many layers (128 and more) the lower dirs are given
-        relative to the driver directory, which the mount call runs in (as containers/storage does)."""
-        length = sum(len(lower) + 1 for lower in lowers) + len(upper) + len(work) + len(options) + 64
-        if length < _PAGE:
-            _native.mount_overlay(lowers, upper, work, merged, options)
-            return
-        base = self.paths.layers_dir
-        relative = [os.path.relpath(lower, base) for lower in lowers]
-        previous = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        try:
-            os.chdir(base)
-            _native.mount_overlay(relative, upper, work, merged, options)
-        finally:
-            os.fchdir(previous)
-            os.close(previous)
 
     def rw_size(self, container_id: str) -> int:
         """Bytes in the writable layer (apparent sizes, each inode once), as `ps --size` shows."""
@@ -102,16 +69,7 @@ class RootfsStore:
         return total
 
     def unmount(self, container_id: str) -> None:
-        merged = self.merged_dir(container_id)
-        try:
-            _native.unmount(merged, False)
-        except OSError as e:
-            if e.errno in (errno.EINVAL, errno.ENOENT):
-                return  # not mounted
-            if e.errno == errno.EBUSY:
-                _native.unmount(merged, True)
-                return
-            raise StorageError(f"unmounting {merged}: {e.strerror or e}") from e
+        self.driver.unmount_rootfs(self._dir(container_id))
 
     def delete(self, container_id: str) -> None:
         self.unmount(container_id)
@@ -121,5 +79,3 @@ class RootfsStore:
             conn.execute("DELETE FROM rw_layers WHERE id=?", (container_id,))
 
 
-_MS_BIND = 4096
-_PAGE = 4096

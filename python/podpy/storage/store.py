@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from podpy.errors import StorageError
 from podpy.storage.image_mounts import ImageMounts
 from podpy.storage.images import ImageStore
 from podpy.storage.layers import LayerStore
@@ -55,6 +56,7 @@ class Store:
         self.paths = paths
         self.db = db
         db.ensure_schema("storage", MIGRATIONS)
+        self._bind_driver()
         self.layers = LayerStore(db, paths)
         self.images = ImageStore(db)
         self.rootfs = RootfsStore(db, paths, self.layers)
@@ -64,6 +66,19 @@ class Store:
             mark_top_directory(paths.layers_dir)
             os.makedirs(paths.links_dir, mode=0o700, exist_ok=True)
             os.makedirs(paths.containers_dir, mode=0o700, exist_ok=True)
+
+    def _bind_driver(self) -> None:
+        """A store's layers are laid out by one driver: refuse to read them with another."""
+        stored = self.db.meta("storage_driver")
+        if stored is None:
+            with self.db.write() as conn:
+                used = conn.execute("SELECT 1 FROM layers LIMIT 1").fetchone() is not None
+                # stores made before the driver was recorded were all overlay
+                stored = "overlay" if used else self.paths.driver
+                self.db.set_meta(conn, "storage_driver", stored)
+        if stored != self.paths.driver:
+            raise StorageError(f"database storage graph driver {stored!r} does not match our storage graph driver "
+                               f"{self.paths.driver!r}: database configuration mismatch")
 
     @contextmanager
     def locked(self) -> Iterator[None]:

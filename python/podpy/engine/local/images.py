@@ -301,7 +301,6 @@ class ImagesEngine:
     def diff(self, name: str) -> ChangesReport:
         """The image's top layer against its parent."""
         from podpy.image.lookup import require_image
-        from podpy.storage.changes import overlay_changes
 
         store = self.engine.runtime.store
         image = require_image(store.images, name)
@@ -309,7 +308,7 @@ class ImagesEngine:
             return ChangesReport()
         layer = store.layers.get(image.top_layer)
         lowers = store.layers.lower_dirs(layer.parent) if layer is not None and layer.parent else []
-        return changes_report(overlay_changes(store.layers.diff_dir(image.top_layer), lowers))
+        return changes_report(store.layers.changes(store.layers.diff_dir(image.top_layer), lowers))
 
     def mount(self, names: Sequence[str], *, all_images: bool) -> list[ImageMountReport]:
         """Mount each image read-only (counting references); the mount points."""

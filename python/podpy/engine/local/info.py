@@ -76,7 +76,8 @@ def build_info(rt: Runtime) -> dict[str, Any]:
             "graphRootAllocated": graph_stat.f_blocks * graph_stat.f_frsize if graph_stat else 0,
             "graphRootUsed": (graph_stat.f_blocks - graph_stat.f_bfree) * graph_stat.f_frsize if graph_stat else 0,
             "graphStatus": {"Backing Filesystem": host.graph_root_fstype,
-                            "Supports d_type": "true", "Native Overlay Diff": "true"},
+                            "Supports d_type": "true", "Native Overlay Diff": "true"}
+            if rt.store_paths.driver == "overlay" else {},
             "imageStore": {"number": len(rt.store.images.list())},
             "runRoot": rt.store_paths.run_root,
         },
