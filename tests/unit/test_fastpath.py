@@ -134,7 +134,7 @@ def _generic_lines(path: str) -> list[list[str]]:
     """Every option of a tabled command once, with a value of its kind, before the positional arguments."""
     options, _, arguments, _, _ = COMMANDS[path][1]
     positional = ["x" for _, nargs, required in arguments for _ in range(nargs if nargs > 0 else int(required))]
-    values = {"str": "v", "int": "3", "bool": "false", "flag": None}
+    values = {"str": "v", "int": "3", "bool": "false", "flag": None, "gobool": None}
     lines = [positional, ["--help"], [*positional, "--no-such-flag"]]
     for flag, (_, kind, _, extra) in sorted(options.items()):
         if kind == "decline":

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 # An option: (destination, kind, multiple, extra). kind is "flag" (extra: the value it sets),
-# "str", "int", "bool" (a value such as --sig-proxy=false), "choice" (extra: the allowed values) or
-# "decline" (eager flags such as --version).
+# "str", "int", "bool" (a value such as --sig-proxy=false), "gobool" (Go's: bare means true, a value only
+# after `=`), "choice" (extra: the allowed values) or "decline" (eager flags such as --version).
 Option = tuple[str, str, bool, "Any"]
 # A command: (options by flag string, defaults by destination, positional (destination, nargs, required),
 # interspersed arguments allowed, help flag strings).
@@ -93,6 +93,9 @@ def parse(spec: Spec, argv: list[str], *, stop_at_positional: bool) -> tuple[dic
         if token.startswith("--"):
             name, eq, value = token.partition("=")
             option = _option(options, name)
+            if option[1] == "gobool" and not eq:
+                _store(values, option, True)
+                continue
             if option[1] == "flag":
                 if eq:
                     raise Decline
@@ -157,7 +160,7 @@ def _convert(option: Option, value: str) -> Any:
         if not value.isdigit():
             raise Decline
         return int(value)
-    if kind == "bool" and value in _BOOLS:
+    if kind in ("bool", "gobool") and value in _BOOLS:
         return _BOOLS[value]
     if kind == "choice" and value in option[3]:
         return value

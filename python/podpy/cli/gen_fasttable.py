@@ -106,6 +106,14 @@ def spec_of(command: click.Command, ctx: click.Context) -> Spec:
             options[opt] = (param.name, kind, multiple, extra)
         for opt in param.secondary_opts:
             options[opt] = (param.name, kind, multiple, not extra)
+    from podpy.cli.images.registry_flags import GO_BOOLS, RegistryCommand
+
+    if isinstance(command, RegistryCommand):
+        # Go's boolean flags: a bare `--tls-verify` is true and never takes the next argument.
+        for flag in GO_BOOLS:
+            if flag in options and options[flag][1] == "bool":
+                dest, _, multiple, extra = options[flag]
+                options[flag] = (dest, "gobool", multiple, extra)
     defaults = _defaults(command, ctx, arguments)
     help_names = tuple(sorted(command.get_help_option_names(ctx)))
     return options, defaults, tuple(arguments), bool(ctx.allow_interspersed_args), help_names
