@@ -58,6 +58,8 @@ def extract_layer(
     expected_digest: str | None = None,
     whiteouts: str = "overlay",
     split_path: str | None = None,
+    uid_map: list[tuple[int, int, int]] | None = None,
+    gid_map: list[tuple[int, int, int]] | None = None,
 ) -> LayerStats: ...
 def assemble_layer(split_path: str, layer_dir: str, out: int | str) -> tuple[str, int]: ...
 def diff_layer(

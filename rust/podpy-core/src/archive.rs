@@ -39,6 +39,56 @@ impl WhiteoutMode {
     }
 }
 
+/// One range of a user-namespace id mapping: `size` ids from `container` on are `host` on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdRange {
+    pub container: u32,
+    pub host: u32,
+    pub size: u32,
+}
+
+/// The ownership translation applied at extraction (container ids → host ids).
+///
+/// An empty list leaves those ids as the tar has them; an id outside every range of a
+/// non-empty list cannot be represented on the host and fails the extraction.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IdMap {
+    pub uids: Vec<IdRange>,
+    pub gids: Vec<IdRange>,
+}
+
+impl IdMap {
+    pub fn is_identity(&self) -> bool {
+        self.uids.is_empty() && self.gids.is_empty()
+    }
+
+    fn map(ranges: &[IdRange], id: u64, what: &str) -> Result<u32> {
+        if ranges.is_empty() {
+            return u32::try_from(id)
+                .map_err(|_| Error::Corrupt(format!("{what} {id} out of range")));
+        }
+        for r in ranges {
+            let start = u64::from(r.container);
+            if id >= start && id < start + u64::from(r.size) {
+                let host = u64::from(r.host) + (id - start);
+                return u32::try_from(host)
+                    .map_err(|_| Error::Corrupt(format!("{what} {id} maps past the host's ids")));
+            }
+        }
+        Err(Error::Corrupt(format!(
+            "container {what} {id} cannot be mapped to a host {what}"
+        )))
+    }
+
+    pub fn map_uid(&self, id: u64) -> Result<u32> {
+        Self::map(&self.uids, id, "uid")
+    }
+
+    pub fn map_gid(&self, id: u64) -> Result<u32> {
+        Self::map(&self.gids, id, "gid")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LayerStats {
     pub diff_id: String,
@@ -340,6 +390,17 @@ pub fn extract_with_split<R: Read + Send>(
     mode: WhiteoutMode,
     split: Option<&Path>,
 ) -> Result<LayerStats> {
+    extract_mapped(source, dest, mode, split, &IdMap::default())
+}
+
+/// [`extract_with_split`] with file ownership translated through `ids` (user namespaces).
+pub fn extract_mapped<R: Read + Send>(
+    source: R,
+    dest: &Path,
+    mode: WhiteoutMode,
+    split: Option<&Path>,
+    ids: &IdMap,
+) -> Result<LayerStats> {
     let root = fs::canonicalize(dest)?;
     let split = split.map(SplitFile::create).transpose()?;
     let (tx, rx) = sync_channel(CHUNKS_IN_FLIGHT);
@@ -353,7 +414,7 @@ pub fn extract_with_split<R: Read + Send>(
             })),
             split: split.map(RefCell::new),
         };
-        let unpacked = unpack_tar(&recorder, &root, mode)
+        let unpacked = unpack_tar(&recorder, &root, mode, ids)
             .and_then(|()| io::copy(&mut &recorder, &mut io::sink()).map_err(corrupt));
         let Recorder { inner, split } = recorder;
         let tar_stream = inner.into_inner();
@@ -389,7 +450,7 @@ pub fn extract_with_split<R: Read + Send>(
 }
 
 /// A character or block device or a fifo (the tar crate would write them as regular files).
-fn make_node(target: &Path, header: &tar::Header, kind: tar::EntryType) -> Result<()> {
+fn make_node(target: &Path, header: &tar::Header, kind: tar::EntryType, ids: &IdMap) -> Result<()> {
     remove_any(target)?;
     let c = cpath(target)?;
     let perm = header.mode().map_err(corrupt)? & 0o7777;
@@ -405,8 +466,8 @@ fn make_node(target: &Path, header: &tar::Header, kind: tar::EntryType) -> Resul
         };
         (fmt, libc::makedev(major, minor))
     };
-    let uid = header.uid().map_err(corrupt)? as libc::uid_t;
-    let gid = header.gid().map_err(corrupt)? as libc::gid_t;
+    let uid = ids.map_uid(header.uid().map_err(corrupt)?)?;
+    let gid = ids.map_gid(header.gid().map_err(corrupt)?)?;
     let mtime = header.mtime().map_err(corrupt)? as libc::time_t;
     let times = [
         libc::timespec {
@@ -457,9 +518,14 @@ fn restore_dir_mtimes(root: &Path, dirs: &[(PathBuf, u64)]) -> Result<()> {
     Ok(())
 }
 
-fn unpack_tar<R: Read>(recorder: &Recorder<R>, root: &Path, mode: WhiteoutMode) -> Result<()> {
+fn unpack_tar<R: Read>(
+    recorder: &Recorder<R>,
+    root: &Path,
+    mode: WhiteoutMode,
+    ids: &IdMap,
+) -> Result<()> {
     let mut dirs = Vec::new();
-    unpack_entries(recorder, root, mode, &mut dirs)?;
+    unpack_entries(recorder, root, mode, ids, &mut dirs)?;
     restore_dir_mtimes(root, &dirs)
 }
 
@@ -467,12 +533,14 @@ fn unpack_entries<R: Read>(
     recorder: &Recorder<R>,
     root: &Path,
     mode: WhiteoutMode,
+    ids: &IdMap,
     dirs: &mut Vec<(PathBuf, u64)>,
 ) -> Result<()> {
+    let mapped = !ids.is_identity();
     let mut archive = tar::Archive::new(recorder);
     archive.set_preserve_permissions(true);
     archive.set_preserve_mtime(true);
-    archive.set_preserve_ownerships(true);
+    archive.set_preserve_ownerships(!mapped);
     archive.set_unpack_xattrs(true);
     archive.set_overwrite(true);
     for entry in archive.entries().map_err(corrupt)? {
@@ -507,9 +575,14 @@ fn unpack_entries<R: Read>(
         ) {
             let parent = resolve_dir_inside(root, rel.parent().unwrap_or(Path::new("")))?;
             let name = rel.file_name().unwrap_or_default();
-            make_node(&parent.join(name), entry.header(), kind)?;
+            make_node(&parent.join(name), entry.header(), kind, ids)?;
             continue;
         }
+        let owner = if mapped && kind != tar::EntryType::Link {
+            Some(MappedOwner::of(&mut entry, ids)?)
+        } else {
+            None
+        };
         if kind.is_dir() {
             dirs.push((rel.clone(), entry.header().mtime().map_err(corrupt)?));
         }
@@ -525,8 +598,80 @@ fn unpack_entries<R: Read>(
             }
             Err(e) => return Err(corrupt(e)),
         }
+        if let Some(owner) = owner {
+            owner.apply(&root.join(&rel), kind)?;
+        }
     }
     Ok(())
+}
+
+/// What a mapped entry gets after the tar crate wrote it without ownership.
+struct MappedOwner {
+    uid: u32,
+    gid: u32,
+    mode: Option<u32>, // unreadable modes are left alone, as the tar crate does
+    capability: Option<Vec<u8>>,
+}
+
+impl MappedOwner {
+    fn of<R: Read>(entry: &mut tar::Entry<'_, R>, ids: &IdMap) -> Result<Self> {
+        let header = entry.header();
+        let (mut uid, mut gid) = (
+            header.uid().map_err(corrupt)?,
+            header.gid().map_err(corrupt)?,
+        );
+        let mode = header.mode().ok().map(|m| m & 0o7777);
+        let mut capability = None;
+        if let Some(pax) = entry.pax_extensions().map_err(corrupt)? {
+            for ext in pax {
+                let ext = ext.map_err(corrupt)?;
+                match ext.key() {
+                    Ok("uid") => uid = parse_pax_id(ext.value_bytes())?,
+                    Ok("gid") => gid = parse_pax_id(ext.value_bytes())?,
+                    Ok("SCHILY.xattr.security.capability") => {
+                        capability = Some(ext.value_bytes().to_vec())
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(Self {
+            uid: ids.map_uid(uid)?,
+            gid: ids.map_gid(gid)?,
+            mode,
+            capability,
+        })
+    }
+
+    /// chown, then the mode and file capability again: changing the owner clears setuid,
+    /// setgid and `security.capability`.
+    fn apply(&self, path: &Path, kind: tar::EntryType) -> Result<()> {
+        let c = cpath(path)?;
+        // SAFETY: a valid path; lchown never follows the final symlink.
+        if unsafe { libc::lchown(c.as_ptr(), self.uid, self.gid) } != 0 {
+            return Err(Error::Io(io::Error::last_os_error()));
+        }
+        if kind == tar::EntryType::Symlink {
+            return Ok(());
+        }
+        if let Some(mode) = self.mode {
+            // SAFETY: a valid path that is not a symlink (just written by us).
+            if unsafe { libc::chmod(c.as_ptr(), mode) } != 0 {
+                return Err(Error::Io(io::Error::last_os_error()));
+            }
+        }
+        if let Some(cap) = &self.capability {
+            set_xattr(path, "security.capability", cap)?;
+        }
+        Ok(())
+    }
+}
+
+fn parse_pax_id(value: &[u8]) -> Result<u64> {
+    std::str::from_utf8(value)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| Error::Corrupt("bad uid/gid in a PAX header".into()))
 }
 
 #[cfg(test)]
@@ -615,5 +760,217 @@ mod tests {
         let gz = gz.finish().unwrap();
         let dir = tempfile::tempdir().unwrap();
         assert!(extract(&gz[..gz.len() / 2], dir.path(), WhiteoutMode::Apply).is_err());
+    }
+
+    fn is_root() -> bool {
+        // SAFETY: geteuid has no preconditions.
+        unsafe { libc::geteuid() == 0 }
+    }
+
+    fn userns_map() -> IdMap {
+        IdMap {
+            uids: vec![
+                IdRange {
+                    container: 0,
+                    host: 100_000,
+                    size: 1000,
+                },
+                IdRange {
+                    container: 1000,
+                    host: 200_000,
+                    size: 10,
+                },
+            ],
+            gids: vec![IdRange {
+                container: 0,
+                host: 300_000,
+                size: 65536,
+            }],
+        }
+    }
+
+    #[test]
+    fn id_ranges_translate_and_refuse_unmapped_ids() {
+        let ids = userns_map();
+        assert_eq!(ids.map_uid(0).unwrap(), 100_000);
+        assert_eq!(ids.map_uid(999).unwrap(), 100_999);
+        assert_eq!(ids.map_uid(1005).unwrap(), 200_005);
+        assert!(matches!(ids.map_uid(1010), Err(Error::Corrupt(_))));
+        assert_eq!(ids.map_gid(65535).unwrap(), 365_535);
+        assert!(ids.map_gid(65536).is_err());
+        let identity = IdMap::default();
+        assert!(identity.is_identity());
+        assert_eq!(identity.map_uid(4242).unwrap(), 4242);
+        let only_uids = IdMap {
+            uids: vec![IdRange {
+                container: 0,
+                host: 5,
+                size: 1,
+            }],
+            gids: vec![],
+        };
+        assert_eq!(only_uids.map_gid(77).unwrap(), 77);
+    }
+
+    fn owned_tar() -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut dir = header();
+        dir.set_entry_type(tar::EntryType::Directory);
+        dir.set_mode(0o2755);
+        dir.set_uid(1001);
+        dir.set_gid(5);
+        dir.set_size(0);
+        dir.set_cksum();
+        b.append_data(&mut dir, "d/", &[][..]).unwrap();
+        let mut suid = header();
+        suid.set_mode(0o4755);
+        suid.set_size(3);
+        suid.set_cksum();
+        b.append_data(&mut suid, "d/suid", &b"abc"[..]).unwrap();
+        let mut link = header();
+        link.set_entry_type(tar::EntryType::Symlink);
+        link.set_uid(7);
+        link.set_gid(8);
+        link.set_size(0);
+        b.append_link(&mut link, "d/sym", "suid").unwrap();
+        let mut hard = header();
+        hard.set_entry_type(tar::EntryType::Link);
+        hard.set_size(0);
+        b.append_link(&mut hard, "d/hard", "d/suid").unwrap();
+        let mut fifo = header();
+        fifo.set_entry_type(tar::EntryType::Fifo);
+        fifo.set_mode(0o600);
+        fifo.set_uid(2);
+        fifo.set_gid(3);
+        fifo.set_size(0);
+        fifo.set_cksum();
+        b.append_data(&mut fifo, "d/fifo", &[][..]).unwrap();
+        b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn ownership_is_mapped_and_setuid_bits_survive_the_chown() {
+        use std::os::unix::fs::MetadataExt;
+        if !is_root() {
+            return; // chown to other ids needs root
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let tar = owned_tar();
+        extract_mapped(
+            &tar[..],
+            dir.path(),
+            WhiteoutMode::Apply,
+            None,
+            &userns_map(),
+        )
+        .unwrap();
+        let meta = |p: &str| fs::symlink_metadata(dir.path().join(p)).unwrap();
+        let d = meta("d");
+        assert_eq!(
+            (d.uid(), d.gid(), d.mode() & 0o7777),
+            (200_001, 300_005, 0o2755)
+        );
+        let f = meta("d/suid");
+        assert_eq!(
+            (f.uid(), f.gid(), f.mode() & 0o7777),
+            (100_000, 300_000, 0o4755)
+        );
+        let s = meta("d/sym");
+        assert_eq!((s.uid(), s.gid()), (100_007, 300_008));
+        assert_eq!(meta("d/hard").ino(), f.ino());
+        let p = meta("d/fifo");
+        assert_eq!(
+            (p.uid(), p.gid(), p.mode() & 0o7777),
+            (100_002, 300_003, 0o600)
+        );
+        // without a map the ids are the tar's
+        let plain = tempfile::tempdir().unwrap();
+        extract(&tar[..], plain.path(), WhiteoutMode::Apply).unwrap();
+        let f = fs::symlink_metadata(plain.path().join("d/suid")).unwrap();
+        assert_eq!((f.uid(), f.gid(), f.mode() & 0o7777), (0, 0, 0o4755));
+    }
+
+    #[test]
+    fn file_capabilities_are_set_again_after_the_chown() {
+        if !is_root() {
+            return;
+        }
+        // VFS_CAP_REVISION_2, CAP_NET_BIND_SERVICE permitted and effective
+        let cap: Vec<u8> = vec![
+            0x01, 0x00, 0x00, 0x02, 0x00, 0x04, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ];
+        let mut b = tar::Builder::new(Vec::new());
+        let mut pax = Vec::new();
+        let mut record = b"SCHILY.xattr.security.capability=".to_vec();
+        record.extend_from_slice(&cap);
+        record.push(b'\n');
+        let mut len = record.len() + 1;
+        while format!("{len} ").len() + record.len() != len {
+            len = format!("{len} ").len() + record.len();
+        }
+        pax.extend_from_slice(format!("{len} ").as_bytes());
+        pax.extend_from_slice(&record);
+        let mut ph = tar::Header::new_ustar();
+        ph.set_entry_type(tar::EntryType::XHeader);
+        ph.set_size(pax.len() as u64);
+        ph.set_cksum();
+        b.append_data(&mut ph, "PaxHeaders/bin", &pax[..]).unwrap();
+        let mut h = header();
+        h.set_mode(0o755);
+        h.set_size(2);
+        h.set_cksum();
+        b.append_data(&mut h, "bin", &b"ok"[..]).unwrap();
+        let tar = b.into_inner().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        extract_mapped(
+            &tar[..],
+            dir.path(),
+            WhiteoutMode::Apply,
+            None,
+            &userns_map(),
+        )
+        .unwrap();
+        let path = cpath(&dir.path().join("bin")).unwrap();
+        let name = CString::new("security.capability").unwrap();
+        let mut buf = [0u8; 64];
+        // SAFETY: valid strings and a buffer of the given length.
+        let n = unsafe {
+            libc::lgetxattr(
+                path.as_ptr(),
+                name.as_ptr(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+            )
+        };
+        if n < 0 {
+            // filesystems without security xattrs (the tar crate ignores the error) have nothing to check
+            return;
+        }
+        assert_eq!(&buf[..n as usize], &cap[..]);
+    }
+
+    #[test]
+    fn an_unmapped_owner_fails_the_extraction() {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = header();
+        h.set_uid(5000);
+        h.set_mode(0o644);
+        h.set_size(1);
+        h.set_cksum();
+        b.append_data(&mut h, "f", &b"x"[..]).unwrap();
+        let tar = b.into_inner().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let err = extract_mapped(
+            &tar[..],
+            dir.path(),
+            WhiteoutMode::Apply,
+            None,
+            &userns_map(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("uid 5000 cannot be mapped"),
+            "{err}"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! `podpy._native`: converts arguments, releases the GIL around the core, maps errors.
 //! Everything it exports is listed in `_native` at the bottom (and typed in `_native.pyi`).
 
-use podpy_core::archive::{self, WhiteoutMode};
+use podpy_core::archive::{self, IdMap, IdRange, WhiteoutMode};
 use podpy_core::diff::{self as core_diff, Compression};
 use podpy_core::mount::{self as core_mount, Kernel, Mounter};
 use podpy_core::split;
@@ -77,7 +77,9 @@ fn with_file<T>(
 }
 
 #[pyfunction]
-#[pyo3(signature = (source, dest, *, expected_digest=None, whiteouts="overlay", split_path=None))]
+#[pyo3(signature = (source, dest, *, expected_digest=None, whiteouts="overlay", split_path=None,
+                    uid_map=None, gid_map=None))]
+#[allow(clippy::too_many_arguments)]
 fn extract_layer(
     py: Python<'_>,
     source: Source,
@@ -85,16 +87,32 @@ fn extract_layer(
     expected_digest: Option<String>,
     whiteouts: &str,
     split_path: Option<String>,
+    uid_map: Option<Vec<(u32, u32, u32)>>,
+    gid_map: Option<Vec<(u32, u32, u32)>>,
 ) -> PyResult<LayerStats> {
     let mode = WhiteoutMode::parse(whiteouts)
         .ok_or_else(|| PyValueError::new_err(format!("unknown whiteout mode {whiteouts:?}")))?;
+    let ranges = |map: Option<Vec<(u32, u32, u32)>>| -> Vec<IdRange> {
+        map.unwrap_or_default()
+            .into_iter()
+            .map(|(container, host, size)| IdRange {
+                container,
+                host,
+                size,
+            })
+            .collect()
+    };
+    let ids = IdMap {
+        uids: ranges(uid_map),
+        gids: ranges(gid_map),
+    };
     let dest = dest.to_owned();
     let stats = release(py, move || {
         let split = split_path.as_deref().map(Path::new);
         let stats = with_file(
             source,
             |p| File::open(p),
-            |file| archive::extract_with_split(file, Path::new(&dest), mode, split),
+            |file| archive::extract_mapped(file, Path::new(&dest), mode, split, &ids),
         )?;
         if let Some(expected) = expected_digest {
             if expected != stats.compressed_digest {
