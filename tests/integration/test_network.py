@@ -168,6 +168,11 @@ def test_containers_reach_each_other_and_out_through_nat(podpy_bb: Podpy, server
     assert bridge in _links() and _table_exists(podpy_bb)
     addr = podpy_bb("exec", "web", "/bin/busybox", "ip", "addr", "show", "eth0").stdout
     assert f"inet {web_ip}/24" in addr and "92:d0:c6:0a:29:33" in addr
+    inspected = json.loads(podpy_bb("inspect", "web").stdout)[0]
+    settings = inspected["NetworkSettings"]
+    assert settings["IPAddress"] == web_ip and settings["Gateway"] == f"{base}.1" and settings["IPPrefixLen"] == 24
+    assert settings["Networks"]["app"]["MacAddress"] == "92:d0:c6:0a:29:33"
+    assert inspected["HostConfig"]["NetworkMode"] == "bridge"
     hosts = podpy_bb("exec", "web", "/bin/busybox", "cat", "/etc/hosts").stdout
     assert f"{web_ip}\t" in hosts and " web" in hosts
     taken = podpy_bb("run", "--rm", "--network", "app", "--ip", web_ip, "busybox", "true", check=False)
@@ -235,6 +240,16 @@ def test_stale_leases_are_reclaimed_and_stop_releases(podpy_bb: Podpy) -> None:
     assert ip_b == f"{base}.2/24"
     podpy_bb("rm", "-f", "a", "b")
     assert bridge not in _links()
+
+    # A lease left by a container that vanished (a crash between start and cleanup) is taken back.
+    import sqlite3
+
+    with sqlite3.connect(os.path.join(podpy_bb.root, "podpy.db")) as db:
+        db.execute("INSERT INTO net_leases(network, ip, container_id, mac) VALUES('small', ?, 'gone', '')",
+                   (f"{base}.2",))
+    out = podpy_bb("run", "--rm", "--network", "small", "busybox", "busybox", "ip", "-4", "-o", "addr", "show",
+                   "eth0").stdout
+    assert out.split()[3] == f"{base}.2/24"
 
 
 def test_default_bridge_and_none(podpy_bb: Podpy) -> None:

@@ -178,6 +178,7 @@ def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
     from podpy.network import ipam, netlink, netns
 
     path = netns_path(rt, ctr.id)
+    netns.remove(path)  # a namespace left by a killed start holds a stale eth0
     netns.create(path)
     attachments: list[Attachment] = []
     try:

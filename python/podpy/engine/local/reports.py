@@ -48,8 +48,38 @@ def list_container(ctr: Container) -> ListContainer:
         StartedAt=int(parse_rfc3339(state.started_at)) if state.started_at else -62135596800,
         Pid=state.pid, Labels=dict(ctr.config.labels), AutoRemove=ctr.config.auto_remove,
         Mounts=[str(m["destination"]) for m in ctr.config.mounts],
-        Networks=[] if ctr.config.network_mode in ("none", "host", "private") else [ctr.config.network_mode],
+        Networks=list(ctr.config.networks),
     )
+
+
+def _network_settings(rt: Runtime, ctr: Container) -> dict[str, Any]:
+    """Podman's NetworkSettings: one entry per network joined, the top-level fields for a single network."""
+    settings: dict[str, Any] = {
+        "EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0, "IPv6Gateway": "",
+        "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0, "MacAddress": "", "Bridge": "", "SandboxID": "",
+        "HairpinMode": False, "LinkLocalIPv6Address": "", "LinkLocalIPv6PrefixLen": 0, "Ports": {},
+        "SandboxKey": ""}
+    if not ctr.config.networks:
+        return settings
+    from podpy.runtime import network_setup
+
+    leased = {a.network: a for a in network_setup.attachments_of(rt, ctr)}
+    networks: dict[str, Any] = {}
+    for name in ctr.config.networks:
+        att = leased.get(name)
+        networks[name] = {"EndpointID": "", "Gateway": att.gateway if att else "",
+                          "IPAddress": att.ip if att else "", "IPPrefixLen": att.prefix_len if att else 0,
+                          "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
+                          "MacAddress": att.mac if att else "", "NetworkID": name, "DriverOpts": None,
+                          "IPAMConfig": None, "Links": None, "Aliases": [ctr.id[:12]]}
+    settings["Networks"] = networks
+    if len(networks) == 1:
+        only = next(iter(networks.values()))
+        for key in ("Gateway", "IPAddress", "IPPrefixLen", "MacAddress"):
+            settings[key] = only[key]
+    if leased:
+        settings["SandboxKey"] = network_setup.netns_path(rt, ctr.id)
+    return settings
 
 
 def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
@@ -114,11 +144,7 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
                         (o for o in m["options"] if o.endswith(("shared", "slave", "private"))), "")}
                    for m in cfg.mounts],
         "Dependencies": [],
-        "NetworkSettings": {"EndpointID": "", "Gateway": "", "IPAddress": "", "IPPrefixLen": 0,
-                            "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
-                            "MacAddress": "", "Bridge": "", "SandboxID": "", "HairpinMode": False,
-                            "LinkLocalIPv6Address": "", "LinkLocalIPv6PrefixLen": 0, "Ports": {},
-                            "SandboxKey": ""},
+        "NetworkSettings": _network_settings(rt, ctr),
         "Namespace": "",
         "IsInfra": False,
         "IsService": False,
