@@ -262,3 +262,41 @@ def test_default_bridge_and_none(podpy_bb: Podpy) -> None:
     bad = podpy_bb("run", "--rm", "--network", "none", "--ip", "10.1.2.3", "busybox", "true", check=False)
     assert bad.returncode == 125
     assert _new_links(before) == set()
+
+
+def _http_get(url: str) -> str:
+    import urllib.request
+
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                return str(resp.read().decode())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_published_ports(podpy_bb: Podpy) -> None:
+    before = _links()
+    bridge, subnet = _network(podpy_bb, "pub")
+    gateway = subnet.replace(".0/24", ".1")
+    local, anywhere = random.randint(20000, 29999), random.randint(30000, 39999)
+    podpy_bb("run", "-d", "--name", "pweb", "--network", "pub", "-p", f"127.0.0.1:{local}:8080", "-p",
+             f"{anywhere}:8080", "-p", "9090/udp", "busybox", "sh", "-c",
+             "mkdir /www && echo published > /www/index.html && exec httpd -f -p 8080 -h /www")
+    lines = podpy_bb("port", "pweb").stdout.splitlines()
+    assert lines[:2] == [f"8080/tcp -> 127.0.0.1:{local}", f"8080/tcp -> 0.0.0.0:{anywhere}"]
+    assert lines[2].startswith("9090/udp -> 0.0.0.0:")
+    assert podpy_bb("port", "pweb", "8080/tcp").stdout.splitlines() == [f"127.0.0.1:{local}", f"0.0.0.0:{anywhere}"]
+    bindings = json.loads(podpy_bb("inspect", "pweb").stdout)[0]["HostConfig"]["PortBindings"]
+    assert bindings["8080/tcp"] == [{"HostIp": "127.0.0.1", "HostPort": str(local)},
+                                    {"HostIp": "", "HostPort": str(anywhere)}]
+    assert _http_get(f"http://127.0.0.1:{local}/index.html") == "published\n"
+    assert _http_get(f"http://{gateway}:{anywhere}/index.html") == "published\n"
+    assert _http_get(f"http://127.0.0.1:{anywhere}/index.html") == "published\n"
+    podpy_bb("rm", "-f", "pweb")
+    assert _new_links(before) == set() and not _table_exists(podpy_bb)
+    refused = podpy_bb("run", "--rm", "--network", "none", "-p", "80", "busybox", "true", check=False)
+    assert refused.returncode == 125 and "bridge network" in refused.stderr

@@ -32,7 +32,7 @@ CONTAINER_VERBS: dict[str, Entry] = {
     "list": (f"{_C}.ps:ps", "List containers"),
     "mount": (f"{_C}.mount:mount", "Mount a working container's root filesystem"),
     "pause": (f"{_C}.pause:pause", "Pause all the processes in one or more containers"),
-    "port": (None, "List port mappings or a specific mapping for the container"),
+    "port": (f"{_C}.port:port", "List port mappings or a specific mapping for the container"),
     "prune": (f"{_C}.prune:prune", "Remove all non running containers"),
     "ps": (f"{_C}.ps:ps", "List containers"),
     "rename": (f"{_C}.rename:rename", "Rename an existing container"),

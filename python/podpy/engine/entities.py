@@ -80,6 +80,7 @@ class RunOptions:
     restart: str = ""  # --restart no|on-failure[:N]|always|unless-stopped
     ip: str = ""  # --ip: a static address on the (first) network
     mac_address: str = ""  # --mac-address
+    publish: list[str] = field(default_factory=list)  # -p [ip:][hostPort:]containerPort[/tcp|udp]
 
 
 @record

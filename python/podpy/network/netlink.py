@@ -78,3 +78,13 @@ def enable_forwarding() -> None:
             return
     with open(path, "w") as f:
         f.write("1")
+
+
+def route_localnet(bridge: str) -> None:
+    """Let packets from 127.0.0.1 (a published port reached on the host's loopback) be routed onto ``bridge``."""
+    path = f"/proc/sys/net/ipv4/conf/{bridge}/route_localnet"
+    try:
+        with open(path, "w") as f:
+            f.write("1")
+    except FileNotFoundError:
+        pass

@@ -79,3 +79,14 @@ class Attachment:
     mac: str
     prefix_len: int
     gateway: str
+
+
+@record
+class PortRule:
+    """One published port of a running container: host_ip "" is every host address."""
+
+    host_ip: str
+    host_port: int
+    container_ip: str
+    container_port: int
+    protocol: str  # tcp | udp

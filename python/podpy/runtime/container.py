@@ -103,6 +103,7 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         security=asdict(gen.security), resources=asdict(gen.resources), init=gen.basic.init,
         init_path=gen.basic.init_path, pidfile=gen.basic.pidfile, read_only_tmpfs=gen.storage.read_only_tmpfs,
         networks=_joined_networks(rt, gen), static_ip=gen.network.static_ip, static_mac=gen.network.static_mac,
+        ports=_host_ports(gen),
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     if gen.basic.name:
@@ -138,6 +139,14 @@ def _joined_networks(rt: Runtime, gen: SpecGenerator) -> list[str]:
     return resolve(rt, gen.network.networks)
 
 
+def _host_ports(gen: SpecGenerator) -> list[dict[str, object]]:
+    if not gen.network.ports:
+        return []
+    from podpy.runtime.network_setup import assign_host_ports
+
+    return assign_host_ports(gen.network.ports)
+
+
 def _exit_command(rt: Runtime, ctr: Container) -> list[str]:
     cmd = [sys.executable, "-m", "podpy", *rt.opts.global_args, "container", "cleanup"]
     if ctr.config.auto_remove:
@@ -168,7 +177,7 @@ def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
                             mounts=[UserMount(str(m["destination"]), str(m["type"]), str(m["source"]),
                                               [str(o) for o in m["options"]]) for m in cfg.mounts]),
         network=NetworkSpec(mode=cfg.network_mode, networks=list(cfg.networks), static_ip=cfg.static_ip,
-                            static_mac=cfg.static_mac),
+                            static_mac=cfg.static_mac, ports=[dict(p) for p in cfg.ports]),
         security=SecuritySpec(**cfg.security), resources=ResourceSpec(**cfg.resources),
     )
 

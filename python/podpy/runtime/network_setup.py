@@ -10,7 +10,7 @@ import os
 from collections.abc import Collection, Sequence
 
 from podpy.errors import InvalidStateError, NotFoundError, PodpyError, UsageError
-from podpy.network.records import DEFAULT_NETWORK, DEFAULT_NETWORK_ID, Attachment, Network, Subnet
+from podpy.network.records import DEFAULT_NETWORK, DEFAULT_NETWORK_ID, Attachment, Network, PortRule, Subnet
 from podpy.runtime.runtime import Runtime
 from podpy.state.networks import NetworkRow, NetworkStore
 from podpy.state.records import Container
@@ -223,7 +223,43 @@ def _apply_firewall(rt: Runtime) -> None:
     from podpy.network import nft
 
     in_use = store(rt).lease_counts()
-    nft.apply(table_name(rt), [_network(r) for r in store(rt).all() if in_use.get(r[0])])
+    nets = [_network(r) for r in store(rt).all() if in_use.get(r[0])]
+    ports = _port_rules(rt)
+    if ports:
+        from podpy.network.netlink import route_localnet
+
+        for net in nets:
+            route_localnet(net.interface)
+    nft.apply(table_name(rt), nets, ports)
+
+
+def _port_rules(rt: Runtime) -> list[PortRule]:
+    """The published ports of every container holding a lease (on its first network)."""
+    rules: list[PortRule] = []
+    for network, ip, container_id in store(rt).all_leases():
+        ctr = rt.state.get_container(container_id)
+        if ctr is None or not ctr.config.ports or not ctr.config.networks or ctr.config.networks[0] != network:
+            continue
+        rules.extend(PortRule(host_ip=str(p["host_ip"]), host_port=int(p["host_port"]), container_ip=ip,
+                              container_port=int(p["container_port"]), protocol=str(p["protocol"]))
+                     for p in ctr.config.ports)
+    return rules
+
+
+def assign_host_ports(ports: Sequence[dict[str, str | int]]) -> list[dict[str, object]]:
+    """-p without a host port gets a free one now (as Podman does at create)."""
+    import socket
+
+    out: list[dict[str, object]] = []
+    for p in ports:
+        item: dict[str, object] = dict(p)
+        if not p["host_port"]:
+            kind = socket.SOCK_DGRAM if p["protocol"] == "udp" else socket.SOCK_STREAM
+            with socket.socket(socket.AF_INET, kind) as sock:
+                sock.bind((str(p["host_ip"]) or "0.0.0.0", 0))
+                item["host_port"] = sock.getsockname()[1]
+        out.append(item)
+    return out
 
 
 def table_name(rt: Runtime) -> str:

@@ -47,6 +47,7 @@ class NetworkSpec:
     networks: list[str] = field(default_factory=list)  # mode "bridge": the networks to join (names)
     static_ip: str = ""
     static_mac: str = ""
+    ports: list[dict[str, str | int]] = field(default_factory=list)  # -p: host_ip, host_port, container_port, protocol
 
 
 @record(frozen=False)
@@ -72,6 +73,9 @@ class SpecGenerator:
             raise UsageError(f"invalid network mode {self.network.mode!r}")
         if self.network.mode == "bridge" and not self.network.networks:
             raise UsageError("network mode bridge needs a network to join")
+        if self.network.ports and self.network.mode != "bridge":
+            raise UsageError("port mappings need a bridge network: they cannot be used with network mode "
+                             f"{self.network.mode}")
         if (self.network.static_ip or self.network.static_mac) and self.network.mode != "bridge":
             raise UsageError("--ip and --mac-address can only be set for containers on a bridge network")
         for key in self.basic.env:

@@ -111,6 +111,11 @@ class NetworkStore:
             return {n: int(conn.execute("SELECT COUNT(*) FROM net_leases WHERE network=?", (n,)).fetchone()[0])
                     for n in nets}
 
+    def all_leases(self) -> list[tuple[str, str, str]]:
+        """(network, ip, container_id) of every lease."""
+        cur = self.db.conn.execute("SELECT network, ip, container_id FROM net_leases ORDER BY rowid")
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in cur]
+
     def lease_counts(self) -> dict[str, int]:
         cur = self.db.conn.execute("SELECT network, COUNT(*) FROM net_leases GROUP BY network")
         return {str(r[0]): int(r[1]) for r in cur}

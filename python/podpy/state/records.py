@@ -56,6 +56,7 @@ class ContainerConfig:
     networks: list[str] = field(default_factory=list)  # network_mode "bridge": the networks joined
     static_ip: str = ""  # --ip
     static_mac: str = ""  # --mac-address
+    ports: list[dict[str, Any]] = field(default_factory=list)  # -p, host ports resolved at create
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

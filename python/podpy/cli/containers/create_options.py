@@ -23,6 +23,7 @@ _OPTIONS = (
     click.option("-l", "--label", multiple=True, help="Set metadata on container"),
     click.option("--network", "--net", "network", default="", help="Connect a container to a network"),
     click.option("--ip", default="", help="Specify a static IPv4 address for the container"),
+    click.option("-p", "--publish", multiple=True, help="Publish a container's port, or a range of ports, to the host"),
     click.option("--mac-address", default="", help="Container MAC address (e.g. 92:d0:c6:0a:29:33)"),
     click.option("--read-only", is_flag=True, help="Make containers root filesystem read-only"),
     click.option("-v", "--volume", "volumes", multiple=True,

@@ -42,7 +42,7 @@ def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: 
         init_path=flags["init_path"], pidfile=flags["pidfile"], read_only_tmpfs=flags["read_only_tmpfs"],
         mounts=list(flags["mounts"]), env_host=flags["env_host"], rootfs=flags["rootfs"], pull=flags["pull"],
         log_driver=flags["log_driver"], log_opts=list(flags["log_opts"]), restart=flags["restart"],
-        ip=flags["ip"], mac_address=flags["mac_address"])
+        ip=flags["ip"], mac_address=flags["mac_address"], publish=list(flags["publish"]))
 
 
 def _refuse_passthrough_on_tty() -> None:

@@ -52,6 +52,15 @@ def list_container(ctr: Container) -> ListContainer:
     )
 
 
+def port_bindings(ctr: Container) -> dict[str, list[dict[str, str]]]:
+    """Podman's {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]} of the published ports."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for p in ctr.config.ports:
+        out.setdefault(f"{p['container_port']}/{p['protocol']}", []).append(
+            {"HostIp": str(p["host_ip"]), "HostPort": str(p["host_port"])})
+    return out
+
+
 def _network_settings(rt: Runtime, ctr: Container) -> dict[str, Any]:
     """Podman's NetworkSettings: one entry per network joined, the top-level fields for a single network."""
     settings: dict[str, Any] = {
@@ -61,6 +70,7 @@ def _network_settings(rt: Runtime, ctr: Container) -> dict[str, Any]:
         "SandboxKey": ""}
     if not ctr.config.networks:
         return settings
+    settings["Ports"] = port_bindings(ctr)
     from podpy.runtime import network_setup
 
     leased = {a.network: a for a in network_setup.attachments_of(rt, ctr)}
@@ -177,6 +187,7 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
             "Binds": [],
             "LogConfig": _log_config(cfg),
             "NetworkMode": "none" if cfg.network_mode == "private" else cfg.network_mode,
+            "PortBindings": port_bindings(ctr),
             "AutoRemove": cfg.auto_remove,
             "RestartPolicy": {"Name": cfg.restart_policy, "MaximumRetryCount": cfg.restart_retries},
             "ReadonlyRootfs": cfg.read_only,

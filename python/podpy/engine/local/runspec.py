@@ -124,17 +124,65 @@ def restart_policy(opts: RunOptions) -> RestartPolicy:
     return RestartPolicy(name=name, retries=retries)
 
 
+def parse_publish(text: str) -> list[dict[str, str | int]]:
+    """`-p [ip:][hostPort:]containerPort[/tcp|udp]` with ranges (`8000-8001:80-81`); host port 0: any free one."""
+    spec, _, proto = text.partition("/")
+    proto = proto or "tcp"
+    if proto not in ("tcp", "udp"):
+        raise UsageError(f"invalid protocol {proto!r} in port mapping {text!r}")
+    host_ip, host, container = "", "", spec
+    if spec.startswith("["):
+        raise UsageError(f"IPv6 host addresses in port mappings are not supported yet: {text!r}")
+    parts = spec.split(":")
+    if len(parts) == 2:
+        host, container = parts
+    elif len(parts) == 3:
+        host_ip, host, container = parts
+    elif len(parts) != 1:
+        raise UsageError(f"invalid port format {text!r}")
+
+    def port_range(value: str) -> list[int]:
+        first, sep, last = value.partition("-")
+        try:
+            lo, hi = int(first), int(last) if sep else int(first)
+        except ValueError:
+            raise UsageError(f"invalid port {value!r} in port mapping {text!r}") from None
+        if not 0 < lo <= hi <= 65535:
+            raise UsageError(f"invalid port range {value!r} in port mapping {text!r}")
+        return list(range(lo, hi + 1))
+
+    container_ports = port_range(container)
+    host_ports = port_range(host) if host else [0] * len(container_ports)
+    if len(host_ports) != len(container_ports):
+        raise UsageError(f"host and container port ranges differ in size in {text!r}")
+    if host_ip:
+        import ipaddress
+
+        try:
+            ipaddress.IPv4Address(host_ip)
+        except ValueError:
+            raise UsageError(f"invalid host IP {host_ip!r} in port mapping {text!r}") from None
+    return [{"host_ip": host_ip, "host_port": h, "container_port": c, "protocol": proto}
+            for h, c in zip(host_ports, container_ports, strict=True)]
+
+
 def network_spec(opts: RunOptions) -> NetworkSpec:
-    """--network: none, host and private stay modes; bridge is the default network; anything else a network's name."""
+    """--network: none, host and private stay modes; bridge is the default network; anything else a network's name.
+
+    -p without --network joins the default network (Podman's default mode is bridge).
+    """
     mode = opts.network
+    ports = [p for text in opts.publish for p in parse_publish(text)]
+    if ports and mode == "private":
+        mode = "bridge"
     if mode in ("none", "host", "private") or mode.startswith(("container:", "ns:", "slirp4netns", "pasta")):
         if opts.ip or opts.mac_address:
             raise UsageError("--ip and --mac-address can only be set for containers on a bridge network")
-        return NetworkSpec(mode=mode)
+        return NetworkSpec(mode=mode, ports=ports)
     names = ["podman" if n == "bridge" else n for n in mode.split(",") if n]
     if not names:
         raise UsageError(f"invalid network mode {mode!r}")
-    return NetworkSpec(mode="bridge", networks=names, static_ip=opts.ip, static_mac=opts.mac_address)
+    return NetworkSpec(mode="bridge", networks=names, static_ip=opts.ip, static_mac=opts.mac_address, ports=ports)
 
 
 def spec_from_run_options(opts: RunOptions) -> SpecGenerator:

@@ -1,0 +1,67 @@
+"""Pure parts of networking: -p parsing, address arithmetic, the nftables script."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from podpy.engine.local.runspec import parse_publish
+from podpy.errors import UsageError
+from podpy.network import ipam, nft
+from podpy.network.records import Network, PortRule, Subnet
+
+
+def test_parse_publish() -> None:
+    assert parse_publish("80") == [{"host_ip": "", "host_port": 0, "container_port": 80, "protocol": "tcp"}]
+    assert parse_publish("8080:80/udp") == [{"host_ip": "", "host_port": 8080, "container_port": 80,
+                                             "protocol": "udp"}]
+    assert parse_publish("127.0.0.1:8000-8001:80-81") == [
+        {"host_ip": "127.0.0.1", "host_port": 8000, "container_port": 80, "protocol": "tcp"},
+        {"host_ip": "127.0.0.1", "host_port": 8001, "container_port": 81, "protocol": "tcp"}]
+    assert parse_publish("127.0.0.1::80")[0]["host_port"] == 0
+    for bad in ("80/sctp", "1-3:80-81", "a:b:c:d", "70000", "x.y:1:2", "0"):
+        with pytest.raises(UsageError):
+            parse_publish(bad)
+
+
+def test_addresses() -> None:
+    sub = ipam.make_subnet("10.5.0.0/24")
+    assert sub.gateway == "10.5.0.1"
+    assert ipam.next_address(sub, []) == "10.5.0.2"
+    assert ipam.next_address(sub, ["10.5.0.2", "10.5.0.3"]) == "10.5.0.4"
+    ranged = ipam.make_subnet("10.5.0.0/24", "10.5.0.254", "10.5.0.128/25")
+    assert (ranged.range_start, ranged.range_end) == ("10.5.0.128", "10.5.0.254")
+    assert ipam.next_address(ranged, []) == "10.5.0.128"
+    full = ipam.make_subnet("10.5.0.0/30")
+    assert ipam.next_address(full, ["10.5.0.2"]) is None
+    with pytest.raises(UsageError):
+        ipam.make_subnet("10.5.0.0/24", "10.6.0.1")
+    with pytest.raises(UsageError):
+        ipam.check_static(sub, "10.5.0.1")  # the gateway
+    assert ipam.check_mac("92:D0:C6:0A:29:33") == "92:d0:c6:0a:29:33"
+    with pytest.raises(UsageError):
+        ipam.check_mac("01:00:00:00:00:00")
+    assert int(ipam.random_mac().split(":")[0], 16) & 3 == 2
+
+
+def test_free_subnet_avoids_taken_networks() -> None:
+    taken = [ipaddress.IPv4Network("10.88.0.0/16"), ipaddress.IPv4Network("10.89.0.0/24")]
+    assert ipam.free_subnet("10.88.0.0/16", taken) == "10.89.1.0/24"
+    assert ipam.free_subnet("10.77.0.0/16", taken) == "10.77.0.0/16"
+
+
+def test_ruleset() -> None:
+    net = Network(name="n", id="x", driver="bridge", interface="podpy3", created="",
+                  subnets=[Subnet("10.5.0.0/24", "10.5.0.1")])
+    closed = Network(name="c", id="y", driver="bridge", interface="podpy4", created="",
+                     subnets=[Subnet("10.6.0.0/24", "10.6.0.1")], internal=True)
+    script = nft.ruleset("t", [net, closed], [PortRule("127.0.0.1", 8080, "10.5.0.2", 80, "tcp"),
+                                              PortRule("", 53, "10.5.0.2", 53, "udp")])
+    assert script.startswith("table ip t {}\ndelete table ip t\n")
+    assert "ip saddr 10.5.0.0/24 ip daddr != 10.5.0.0/24 masquerade" in script
+    assert "10.6.0.0/24 ip daddr != 10.6.0.0/24 masquerade" not in script
+    assert 'iifname "podpy4" oifname != "podpy4" drop' in script
+    assert "ip daddr 127.0.0.1 tcp dport 8080 dnat to 10.5.0.2:80" in script
+    assert "    udp dport 53 dnat to 10.5.0.2:53" in script
+    assert nft.ruleset("t", []) == "table ip t {}\ndelete table ip t\n"
