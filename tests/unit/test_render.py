@@ -229,3 +229,38 @@ def test_same_output_as_podman_images(podman_store: list[str]) -> None:
         except TemplateError as err:
             got = f"{buf.getvalue()}Error: {err}\n"
         assert got == result.stdout + result.stderr, fmt
+
+
+class _Row:
+    def __init__(self, n: int) -> None:
+        self.ID = f"id{n}"
+        self.Names = ["a", "b"] if n % 2 else []
+        self.Size = n * 1000
+        self.Ok = n % 3 == 0
+        self.Gone = None
+
+    @property
+    def Status(self) -> str:  # noqa: N802
+        return f"Up {self.Size}"
+
+
+@pytest.mark.parametrize("fmt", ["table {{.ID}}\\t{{.Names}}\\t{{.Size}}", "{{.ID}} {{.Ok}} {{.Gone}}",
+                                 "table {{.Status}}", "{{ .ID }}-{{.Size}}\\n"])
+def test_plain_field_formats_render_as_the_engine_does(fmt: str) -> None:
+    from podpy.cli.render import _render_plain_fields, compile_format
+
+    rows = [_Row(n) for n in range(5)]
+    template = compile_format(fmt, "t")[0]
+    fast: list[str] = []
+    assert _render_plain_fields(template.text, rows, fast)
+    slow: list[str] = []
+    template.execute_into(rows, slow)
+    assert "".join(fast) == "".join(slow)
+
+
+def test_plain_fields_leave_other_templates_to_the_engine() -> None:
+    from podpy.cli.render import _render_plain_fields, compile_format
+
+    for fmt in ("{{.ID | upper}}", "{{json .}}", "{{range .Names}}{{.}}{{end}}", "{{.Missing}}"):
+        assert not _render_plain_fields(compile_format(fmt, "t")[0].text, [_Row(1)], [])
+    assert not _render_plain_fields(compile_format("{{.ID}}", "t")[0].text, [{"ID": "x"}], [])

@@ -63,9 +63,22 @@ class ContainerConfig:
 
     @classmethod
     def from_json(cls, text: str) -> ContainerConfig:
+        """Keys of older or newer podpy versions that this one lacks are dropped."""
         data = json.loads(text)
-        known = {f.name for f in fields(cls)}
+        known = _known_fields(cls)
+        if known.issuperset(data):
+            return cls(**data)
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+_KNOWN: dict[type, frozenset[str]] = {}
+
+
+def _known_fields(cls: type) -> frozenset[str]:
+    known = _KNOWN.get(cls)
+    if known is None:
+        known = _KNOWN[cls] = frozenset(f.name for f in fields(cls))
+    return known
 
 
 @record(frozen=False)
