@@ -72,3 +72,14 @@ def test_commit_errors(podpy_bb: Podpy) -> None:
     podpy_bb("create", "--name", "c4", "localhost/busybox", "true")
     result = podpy_bb("commit", "-c", "BOGUS x", "c4", "localhost/x", check=False)
     assert result.returncode == 125 and "BOGUS" in result.stderr
+
+
+def test_commit_leaves_out_mount_point_files(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--name", "mp", "localhost/busybox", "sh", "-c", "echo hi > /made")
+    podpy_bb("commit", "-q", "mp", "localhost/mp-image")
+    changes = podpy_bb("image", "diff", "localhost/mp-image").stdout.splitlines()
+    assert "A /made" in changes
+    assert not any(line.endswith(("/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/run/.containerenv"))
+                   for line in changes)
+    podpy_bb("rm", "mp")
+    podpy_bb("rmi", "localhost/mp-image")

@@ -78,7 +78,45 @@ def layer_tar(rt: Runtime, name_or_id: str, *, pause: bool, squash: bool) -> Ite
         finally:
             if paused:
                 unpause(rt, ctr.id)
-        yield ctr, f"/proc/self/fd/{tmp.fileno()}", made
+        with tempfile.TemporaryFile(dir=tmp_dir, prefix="podpy-commit-") as clean:
+            if not squash:
+                filtered = _without_mount_points(tmp, clean)
+                if filtered is not None:
+                    yield ctr, f"/proc/self/fd/{clean.fileno()}", filtered
+                    return
+            yield ctr, f"/proc/self/fd/{tmp.fileno()}", made
+
+
+# Files the runtime creates in the writable layer as targets of podpy's bind mounts: Podman leaves them
+# out of committed images (what the container wrote there went to the mount's source, not the layer).
+_MOUNT_POINT_FILES = frozenset({"etc/hosts", "etc/hostname", "etc/resolv.conf", "run/.containerenv",
+                                "run/podman-init"})
+
+
+def _without_mount_points(tar_file: Any, out: Any) -> LayerTar | None:
+    """The layer tar without mount-point files, or None when it has none (the tar is then used as is)."""
+    import hashlib
+    import tarfile
+
+    tar_file.seek(0)
+    with tarfile.open(fileobj=tar_file, mode="r|") as tar:
+        if not any(m.name.lstrip("./") in _MOUNT_POINT_FILES and m.isfile() for m in tar):
+            return None
+    tar_file.seek(0)
+    with tarfile.open(fileobj=tar_file, mode="r|") as src, \
+            tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as dst:
+        for member in src:
+            if member.name.lstrip("./") in _MOUNT_POINT_FILES and member.isfile():
+                continue
+            dst.addfile(member, src.extractfile(member) if member.isfile() else None)
+    out.seek(0)
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in iter(lambda: out.read(1 << 20), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    out.seek(0)
+    return LayerTar(diff_id="sha256:" + digest.hexdigest(), size=size, original=False)
 
 
 def _squashed(rt: Runtime, ctr: Container, fd: int) -> LayerTar:
