@@ -1,6 +1,9 @@
 //! Unpacking an image layer: compression sniffed from magic bytes, both digests in one pass,
-//! whiteouts converted to overlay form, nothing written outside the destination.
+//! whiteouts converted to overlay form, nothing written outside the destination (each entry's
+//! directory is resolved by the kernel beneath the root, see [`crate::beneath`]), ownership
+//! optionally translated through a user-namespace id map.
 
+use crate::beneath::Beneath;
 use crate::split::{open_in_root_with, path_bytes, SplitFile};
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
@@ -195,23 +198,6 @@ fn checked_relative(path: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// The real directory `rel` names under `root`, refusing one that resolves outside it (symlinks included).
-fn resolve_dir_inside(root: &Path, rel: &Path) -> Result<PathBuf> {
-    let joined = root.join(rel);
-    let real = match fs::canonicalize(&joined) {
-        Ok(p) => p,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            fs::create_dir_all(&joined)?;
-            fs::canonicalize(&joined)?
-        }
-        Err(e) => return Err(Error::Io(e)),
-    };
-    if !real.starts_with(root) {
-        return Err(Error::UnsafePath(rel.display().to_string()));
-    }
-    Ok(real)
-}
-
 fn cpath(p: &Path) -> Result<CString> {
     CString::new(p.as_os_str().as_encoded_bytes())
         .map_err(|_| Error::UnsafePath(p.display().to_string()))
@@ -245,15 +231,34 @@ fn set_xattr(path: &Path, name: &str, value: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn apply_whiteout(root: &Path, rel: &Path, name: &str, mode: WhiteoutMode) -> Result<()> {
+fn set_dir_xattr(dir: &fs::File, name: &str, value: &[u8]) -> Result<()> {
+    let n = CString::new(name).expect("xattr names have no NUL");
+    // SAFETY: an open descriptor, a valid C string and a value slice that outlives the call.
+    let rc = unsafe {
+        libc::fsetxattr(
+            dir.as_raw_fd(),
+            n.as_ptr(),
+            value.as_ptr().cast(),
+            value.len(),
+            0,
+        )
+    };
+    if rc != 0 {
+        return Err(Error::Io(io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+fn apply_whiteout(beneath: &Beneath, rel: &Path, name: &str, mode: WhiteoutMode) -> Result<()> {
     let parent_rel = rel.parent().unwrap_or(Path::new(""));
-    let parent = resolve_dir_inside(root, parent_rel)?;
+    let dir = beneath.dir(parent_rel)?;
+    let parent = &dir.path;
     if name == OPAQUE_MARKER {
         return match mode {
-            WhiteoutMode::Overlay => set_xattr(&parent, "trusted.overlay.opaque", b"y"),
-            WhiteoutMode::OverlayUser => set_xattr(&parent, "user.overlay.opaque", b"y"),
+            WhiteoutMode::Overlay => set_dir_xattr(&dir.file, "trusted.overlay.opaque", b"y"),
+            WhiteoutMode::OverlayUser => set_dir_xattr(&dir.file, "user.overlay.opaque", b"y"),
             WhiteoutMode::Apply => {
-                for entry in fs::read_dir(&parent)? {
+                for entry in fs::read_dir(parent)? {
                     remove_any(&entry?.path())?;
                 }
                 Ok(())
@@ -401,6 +406,18 @@ pub fn extract_mapped<R: Read + Send>(
     split: Option<&Path>,
     ids: &IdMap,
 ) -> Result<LayerStats> {
+    extract_resolving(source, dest, mode, split, ids, None)
+}
+
+/// The extraction itself; `openat2` forces the way directories are resolved (None: detect).
+fn extract_resolving<R: Read + Send>(
+    source: R,
+    dest: &Path,
+    mode: WhiteoutMode,
+    split: Option<&Path>,
+    ids: &IdMap,
+    openat2: Option<bool>,
+) -> Result<LayerStats> {
     let root = fs::canonicalize(dest)?;
     let split = split.map(SplitFile::create).transpose()?;
     let (tx, rx) = sync_channel(CHUNKS_IN_FLIGHT);
@@ -414,7 +431,7 @@ pub fn extract_mapped<R: Read + Send>(
             })),
             split: split.map(RefCell::new),
         };
-        let unpacked = unpack_tar(&recorder, &root, mode, ids)
+        let unpacked = unpack_tar(&recorder, &root, mode, ids, openat2)
             .and_then(|()| io::copy(&mut &recorder, &mut io::sink()).map_err(corrupt));
         let Recorder { inner, split } = recorder;
         let tar_stream = inner.into_inner();
@@ -523,15 +540,20 @@ fn unpack_tar<R: Read>(
     root: &Path,
     mode: WhiteoutMode,
     ids: &IdMap,
+    openat2: Option<bool>,
 ) -> Result<()> {
+    let beneath = match openat2 {
+        None => Beneath::new(root)?,
+        Some(forced) => Beneath::with_openat2(root, forced)?,
+    };
     let mut dirs = Vec::new();
-    unpack_entries(recorder, root, mode, ids, &mut dirs)?;
+    unpack_entries(recorder, &beneath, mode, ids, &mut dirs)?;
     restore_dir_mtimes(root, &dirs)
 }
 
 fn unpack_entries<R: Read>(
     recorder: &Recorder<R>,
-    root: &Path,
+    beneath: &Beneath,
     mode: WhiteoutMode,
     ids: &IdMap,
     dirs: &mut Vec<(PathBuf, u64)>,
@@ -555,27 +577,42 @@ fn unpack_entries<R: Read>(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         if name.starts_with(WHITEOUT_PREFIX) {
-            apply_whiteout(root, &rel, &name, mode)?;
+            apply_whiteout(beneath, &rel, &name, mode)?;
             continue;
         }
-        if let Some(parent) = rel.parent() {
-            resolve_dir_inside(root, parent)?;
-        }
-        let existing = root.join(&rel);
-        if let Ok(meta) = fs::symlink_metadata(&existing) {
-            let incoming_dir = entry.header().entry_type().is_dir();
+        // Resolved by the kernel beneath the root; `target` never goes through the layer's tree again.
+        let parent = beneath.dir(rel.parent().unwrap_or(Path::new("")))?;
+        let target = parent.path.join(rel.file_name().unwrap_or_default());
+        let kind = entry.header().entry_type();
+        let dir_by_name = kind.is_file() && raw.as_os_str().as_encoded_bytes().ends_with(b"/");
+        if let Ok(meta) = fs::symlink_metadata(&target) {
+            let incoming_dir = kind.is_dir() || dir_by_name;
             if meta.is_dir() != incoming_dir || (!meta.is_dir() && meta.file_type().is_symlink()) {
-                remove_any(&existing)?;
+                remove_any(&target)?;
             }
         }
-        let kind = entry.header().entry_type();
         if matches!(
             kind,
             tar::EntryType::Char | tar::EntryType::Block | tar::EntryType::Fifo
         ) {
-            let parent = resolve_dir_inside(root, rel.parent().unwrap_or(Path::new("")))?;
-            let name = rel.file_name().unwrap_or_default();
-            make_node(&parent.join(name), entry.header(), kind, ids)?;
+            make_node(&target, entry.header(), kind, ids)?;
+            continue;
+        }
+        if kind == tar::EntryType::Link {
+            let link = entry.link_name().map_err(corrupt)?.unwrap_or_default();
+            let link_rel = checked_relative(&link)?;
+            let source_dir = beneath.dir(link_rel.parent().unwrap_or(Path::new("")))?;
+            let source = source_dir
+                .path
+                .join(link_rel.file_name().unwrap_or_default());
+            remove_any(&target)?;
+            fs::hard_link(&source, &target).map_err(|e| {
+                Error::Io(io::Error::new(e.kind(), format!("{}: {e}", raw.display())))
+            })?;
+            continue;
+        }
+        if dir_by_name {
+            beneath.dir(&rel)?;
             continue;
         }
         let owner = if mapped && kind != tar::EntryType::Link {
@@ -586,20 +623,13 @@ fn unpack_entries<R: Read>(
         if kind.is_dir() {
             dirs.push((rel.clone(), entry.header().mtime().map_err(corrupt)?));
         }
-        if kind.is_file() && !raw.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        if kind.is_file() {
             // Its payload goes to disk: the record keeps a reference instead of the bytes.
             recorder.begin_file(&rel, entry.size())?;
         }
-        match entry.unpack_in(root) {
-            Ok(true) => {}
-            Ok(false) => return Err(Error::UnsafePath(raw.display().to_string())),
-            Err(e) if e.kind() == io::ErrorKind::Other && e.to_string().contains("outside of") => {
-                return Err(Error::UnsafePath(raw.display().to_string()))
-            }
-            Err(e) => return Err(corrupt(e)),
-        }
+        entry.unpack(&target).map_err(corrupt)?;
         if let Some(owner) = owner {
-            owner.apply(&root.join(&rel), kind)?;
+            owner.apply(&target, kind)?;
         }
     }
     Ok(())
@@ -972,5 +1002,126 @@ mod tests {
             err.to_string().contains("uid 5000 cannot be mapped"),
             "{err}"
         );
+    }
+
+    enum E<'a> {
+        Dir(&'a str),
+        File(&'a str, &'a [u8]),
+        Sym(&'a str, &'a str),
+        Hard(&'a str, &'a str),
+    }
+
+    fn build(entries: &[E<'_>]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for e in entries {
+            let mut h = header();
+            match e {
+                E::Dir(name) => {
+                    h.set_entry_type(tar::EntryType::Directory);
+                    h.set_mode(0o755);
+                    h.set_size(0);
+                    h.set_cksum();
+                    b.append_data(&mut h, name, &[][..]).unwrap();
+                }
+                E::File(name, data) => {
+                    h.set_mode(0o644);
+                    h.set_size(data.len() as u64);
+                    h.set_cksum();
+                    b.append_data(&mut h, name, *data).unwrap();
+                }
+                E::Sym(name, to) => {
+                    h.set_entry_type(tar::EntryType::Symlink);
+                    h.set_mode(0o777);
+                    h.set_size(0);
+                    b.append_link(&mut h, name, to).unwrap();
+                }
+                E::Hard(name, to) => {
+                    h.set_entry_type(tar::EntryType::Link);
+                    h.set_mode(0o644);
+                    h.set_size(0);
+                    b.append_link(&mut h, name, to).unwrap();
+                }
+            }
+        }
+        b.into_inner().unwrap()
+    }
+
+    /// Every case under both resolvers: openat2 beneath the root, and the prefix check of old kernels.
+    fn both(tar: &[u8], check: impl Fn(&Path, Result<LayerStats>)) {
+        for openat2 in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().join("root");
+            fs::create_dir(&root).unwrap();
+            let result = extract_resolving(
+                tar,
+                &root,
+                WhiteoutMode::Apply,
+                None,
+                &IdMap::default(),
+                Some(openat2),
+            );
+            check(dir.path(), result);
+        }
+    }
+
+    #[test]
+    fn a_symlink_swapped_in_for_a_directory_is_not_followed_out() {
+        let outside = tempfile::tempdir().unwrap();
+        let out = outside.path().to_str().unwrap().to_owned();
+        let tar = build(&[
+            E::Dir("a/"),
+            E::File("a/f", b"1"),
+            E::Sym("a", &out),
+            E::File("a/pwned", b"x"),
+        ]);
+        both(&tar, |_, result| {
+            assert!(matches!(result, Err(Error::UnsafePath(_))), "{result:?}");
+            assert!(!outside.path().join("pwned").exists());
+        });
+        let climbing = build(&[
+            E::Sym("up", "../../../../../../.."),
+            E::File("up/tmp/pwned", b"x"),
+        ]);
+        both(&climbing, |_, result| {
+            assert!(matches!(result, Err(Error::UnsafePath(_))), "{result:?}");
+        });
+    }
+
+    #[test]
+    fn a_symlink_inside_the_root_is_followed() {
+        let tar = build(&[
+            E::Dir("usr/"),
+            E::Dir("usr/bin/"),
+            E::Sym("bin", "usr/bin"),
+            E::File("bin/tool", b"t"),
+            E::Hard("bin/tool2", "bin/tool"),
+        ]);
+        both(&tar, |dir, result| {
+            result.unwrap();
+            let root = dir.join("root");
+            assert_eq!(fs::read(root.join("usr/bin/tool")).unwrap(), b"t");
+            assert!(fs::symlink_metadata(root.join("bin"))
+                .unwrap()
+                .file_type()
+                .is_symlink());
+            assert_eq!(fs::read(root.join("usr/bin/tool2")).unwrap(), b"t");
+        });
+    }
+
+    #[test]
+    fn hard_links_and_whiteouts_through_an_outside_symlink_are_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), b"s").unwrap();
+        let out = outside.path().to_str().unwrap().to_owned();
+        let hard = build(&[E::Sym("s", &out), E::Hard("h", "s/secret")]);
+        both(&hard, |dir, result| {
+            assert!(matches!(result, Err(Error::UnsafePath(_))), "{result:?}");
+            assert!(!dir.join("root/h").exists());
+        });
+        let whiteout = build(&[E::Sym("w", &out), E::File("w/.wh.secret", b"")]);
+        both(&whiteout, |_, result| {
+            assert!(matches!(result, Err(Error::UnsafePath(_))), "{result:?}");
+            assert!(outside.path().join("secret").exists());
+        });
     }
 }

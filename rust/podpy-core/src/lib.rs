@@ -3,6 +3,7 @@
 //! Nothing here knows about Python; the `podpy-py` crate binds it.
 
 pub mod archive;
+pub mod beneath;
 pub mod diff;
 pub mod error;
 pub mod mount;
