@@ -6,13 +6,13 @@ name and subnet, so that tests running beside each other (or podman's podman0) n
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
 import subprocess
 import tempfile
 import time
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,11 +36,21 @@ def _new_links(before: set[str]) -> set[str]:
 
 
 def _table(podpy: Podpy) -> str:
-    return "podpy_" + hashlib.sha256(podpy.root.encode()).hexdigest()[:10]
+    return f"podpy_{zlib.crc32(podpy.root.encode()):08x}"
 
 
 def _table_exists(podpy: Podpy) -> bool:
     return subprocess.run(["nft", "list", "table", "ip", _table(podpy)], capture_output=True).returncode == 0
+
+
+def _gone(podpy: Podpy, *bridges: str) -> bool:
+    """The bridges and the table are gone (a teardown's child deletes them just after the command returns)."""
+    deadline = time.monotonic() + 5
+    while _table_exists(podpy) or set(bridges) & _links():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _unique() -> tuple[str, str]:
@@ -194,8 +204,7 @@ def test_containers_reach_each_other_and_out_through_nat(podpy_bb: Podpy, server
     assert out == "outside\n"
 
     podpy_bb("rm", "-f", "web")
-    assert _new_links(before) == set()
-    assert not _table_exists(podpy_bb)
+    assert _gone(podpy_bb) and _new_links(before) == set()
     netns_dir = os.path.join(podpy_bb.runroot, "netns")
     assert not os.path.isdir(netns_dir) or os.listdir(netns_dir) == []
 
@@ -223,8 +232,7 @@ def test_parallel_runs_get_distinct_addresses(podpy_bb: Podpy) -> None:
         addrs = list(pool.map(address, range(20)))
     assert len(set(addrs)) == 20
     podpy_bb("rm", "-f", *[f"c{i}" for i in range(20)])
-    assert _new_links(before) == set()
-    assert not _table_exists(podpy_bb)
+    assert _gone(podpy_bb) and _new_links(before) == set()
 
 
 def test_stale_leases_are_reclaimed_and_stop_releases(podpy_bb: Podpy) -> None:
@@ -234,12 +242,12 @@ def test_stale_leases_are_reclaimed_and_stop_releases(podpy_bb: Podpy) -> None:
     ip_a = podpy_bb("exec", "a", "/bin/busybox", "ip", "-4", "-o", "addr", "show", "eth0").stdout.split()[3]
     assert ip_a == f"{base}.2/24"
     podpy_bb("stop", "-t", "0", "a")
-    assert bridge not in _links() and not _table_exists(podpy_bb)
+    assert _gone(podpy_bb, bridge)
     podpy_bb("run", "-d", "--name", "b", "--network", "small", "busybox", "sleep", "60")
     ip_b = podpy_bb("exec", "b", "/bin/busybox", "ip", "-4", "-o", "addr", "show", "eth0").stdout.split()[3]
     assert ip_b == f"{base}.2/24"
     podpy_bb("rm", "-f", "a", "b")
-    assert bridge not in _links()
+    assert _gone(podpy_bb, bridge)
 
     # A lease left by a container that vanished (a crash between start and cleanup) is taken back.
     import sqlite3
@@ -297,6 +305,6 @@ def test_published_ports(podpy_bb: Podpy) -> None:
     assert _http_get(f"http://{gateway}:{anywhere}/index.html") == "published\n"
     assert _http_get(f"http://127.0.0.1:{anywhere}/index.html") == "published\n"
     podpy_bb("rm", "-f", "pweb")
-    assert _new_links(before) == set() and not _table_exists(podpy_bb)
+    assert _gone(podpy_bb) and _new_links(before) == set()
     refused = podpy_bb("run", "--rm", "--network", "none", "-p", "80", "busybox", "true", check=False)
     assert refused.returncode == 125 and "bridge network" in refused.stderr

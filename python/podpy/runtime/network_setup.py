@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from podpy.errors import InvalidStateError, NotFoundError, PodpyError, UsageError
 from podpy.network.records import DEFAULT_NETWORK, DEFAULT_NETWORK_ID, Attachment, Network, PortRule, Subnet
 from podpy.runtime.runtime import Runtime
+from podpy.state.base import State
 from podpy.state.networks import NetworkRow, NetworkStore
 from podpy.state.records import Container
 from podpy.util.locks import flocked
@@ -219,25 +220,47 @@ def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
     return attachments
 
 
-def _apply_firewall(rt: Runtime) -> None:
+def _apply_firewall(rt: Runtime, nstore: NetworkStore | None = None, state: State | None = None) -> None:
+    """Make the table match the leases; skipped when the script is the one applied last (same boot).
+
+    Called under the networks lock. ``nstore``/``state``: connections of a forked child (see teardown).
+    """
     from podpy.network import nft
 
-    in_use = store(rt).lease_counts()
-    nets = [_network(r) for r in store(rt).all() if in_use.get(r[0])]
-    ports = _port_rules(rt)
+    nstore = nstore or store(rt)
+    in_use = nstore.lease_counts()
+    nets = [_network(r) for r in nstore.all() if in_use.get(r[0])]
+    ports = _port_rules(nstore, state or rt.state)
+    table = table_name(rt)
+    script = nft.ruleset(table, nets, ports)
+    applied = os.path.join(rt.opts.run_root, "networks.nft")
+    stamp = f"{rt.boot_id}\n{script}"
+    try:
+        with open(applied) as f:
+            if f.read() == stamp:
+                return
+    except FileNotFoundError:
+        pass
     if ports:
         from podpy.network.netlink import route_localnet
 
         for net in nets:
             route_localnet(net.interface)
-    nft.apply(table_name(rt), nets, ports)
+    try:
+        os.unlink(applied)
+    except FileNotFoundError:
+        pass
+    nft.apply(table, nets, ports)
+    from podpy.util.atomic import atomic_write_text
+
+    atomic_write_text(applied, stamp, fsync=False)
 
 
-def _port_rules(rt: Runtime) -> list[PortRule]:
+def _port_rules(nstore: NetworkStore, state: State) -> list[PortRule]:
     """The published ports of every container holding a lease (on its first network)."""
     rules: list[PortRule] = []
-    for network, ip, container_id in store(rt).all_leases():
-        ctr = rt.state.get_container(container_id)
+    for network, ip, container_id in nstore.all_leases():
+        ctr = state.get_container(container_id)
         if ctr is None or not ctr.config.ports or not ctr.config.networks or ctr.config.networks[0] != network:
             continue
         rules.extend(PortRule(host_ip=str(p["host_ip"]), host_port=int(p["host_port"]), container_ip=ip,
@@ -264,13 +287,13 @@ def assign_host_ports(ports: Sequence[dict[str, str | int]]) -> list[dict[str, o
 
 def table_name(rt: Runtime) -> str:
     """The nftables table of this store: two stores on one host must not rewrite each other's rules."""
-    import hashlib
+    import zlib
 
     from podpy.network import nft
 
     if rt.opts.graph_root == "/var/lib/containers/storage":
         return nft.TABLE
-    return f"{nft.TABLE}_{hashlib.sha256(rt.opts.graph_root.encode()).hexdigest()[:10]}"
+    return f"{nft.TABLE}_{zlib.crc32(rt.opts.graph_root.encode()):08x}"
 
 
 def teardown(rt: Runtime, ctr: Container) -> None:
@@ -279,19 +302,47 @@ def teardown(rt: Runtime, ctr: Container) -> None:
     leases = store(rt).leases_of(ctr.id)
     if not leases and not os.path.exists(path):
         return
-    from podpy.network import netlink, netns
+    from podpy.network import netns
 
     with flocked(_lock_path(rt)):
         # The veths go with the namespace (the kernel destroys it in the background once its last user is
         # gone): deleting them here would cost ~35 ms each in the kernel's RCU waits.
         netns.remove(path)
         left = store(rt).release(ctr.id)
-        for name, count in left.items():
-            if count == 0:
-                found = store(rt).lookup(name)
-                if found:
-                    netlink.delete_link(found[0][2])
-        _apply_firewall(rt)
+        if not any(count == 0 for count in left.values()):
+            _apply_firewall(rt)
+            return
+    _settle_in_background(rt)
+
+
+def _settle_in_background(rt: Runtime) -> None:
+    """Delete the bridges nobody uses any more and update the table, in a forked child.
+
+    Deleting a bridge costs the kernel ~45 ms of RCU waits; the exiting container's command need not wait
+    for it. The child takes the networks lock and looks at the leases again, so a container that joined the
+    network meanwhile keeps its bridge.
+    """
+    if os.fork():
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.setsid()
+        from podpy.network import netlink
+        from podpy.state.sqlite import SqliteState
+        from podpy.util.sqlitedb import Database
+
+        db = Database(rt.db.path)
+        nstore, state = NetworkStore(db), SqliteState(db)
+        with flocked(_lock_path(rt)):
+            in_use = nstore.lease_counts()
+            for name, _, iface, _ in nstore.all():
+                if not in_use.get(name):
+                    netlink.delete_link(iface)
+            _apply_firewall(rt, nstore, state)
+    finally:
+        os._exit(0)
 
 
 def attachments_of(rt: Runtime, ctr: Container) -> list[Attachment]:
