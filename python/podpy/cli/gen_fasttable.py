@@ -145,7 +145,16 @@ def render() -> str:
             command = sub
             ctx = click.Context(command, parent=ctx, info_name=word, **command.context_settings)
         commands[path] = (target, spec_of(command, ctx))
-    lines.append(f"COMMANDS: dict[str, tuple[str, Spec]] = {pprint.pformat(commands, width=110)}\n")
+    # Aliases (`ps`, `container ps`, `container ls`, …) share one spec: each is written once.
+    names: dict[str, str] = {}
+    for path, (_, spec) in commands.items():
+        key = repr(spec)
+        if key not in names:
+            names[key] = "_" + path.replace(" ", "_").upper()
+            lines.append(f"{names[key]}: Spec = {pprint.pformat(spec, width=110)}\n\n")
+    entries = "".join(f"    {path!r}: ({target!r}, {names[repr(spec)]}),\n"
+                      for path, (target, spec) in commands.items())
+    lines.append(f"COMMANDS: dict[str, tuple[str, Spec]] = {{\n{entries}}}\n")
     return "".join(lines)
 
 
