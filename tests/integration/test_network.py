@@ -304,6 +304,14 @@ def test_published_ports(podpy_bb: Podpy) -> None:
     assert _http_get(f"http://127.0.0.1:{local}/index.html") == "published\n"
     assert _http_get(f"http://{gateway}:{anywhere}/index.html") == "published\n"
     assert _http_get(f"http://127.0.0.1:{anywhere}/index.html") == "published\n"
+    # A firewall flush (only our own table here: the host's rules are not ours to flush), then reload.
+    subprocess.run(["nft", "delete", "table", "ip", _table(podpy_bb)], check=True)
+    with pytest.raises(OSError):
+        _http_get(f"http://127.0.0.1:{local}/index.html")
+    cid = podpy_bb("inspect", "--format", "{{.Id}}", "pweb").stdout.strip()
+    assert podpy_bb("network", "reload", "pweb").stdout.strip() == cid
+    assert _http_get(f"http://127.0.0.1:{local}/index.html") == "published\n"
+    assert podpy_bb("network", "reload", "--all").stdout.strip() == cid
     podpy_bb("rm", "-f", "pweb")
     assert _gone(podpy_bb) and _new_links(before) == set()
     refused = podpy_bb("run", "--rm", "--network", "none", "-p", "80", "busybox", "true", check=False)

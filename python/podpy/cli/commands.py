@@ -95,7 +95,7 @@ NETWORK_VERBS: dict[str, Entry] = {
     "ls": (f"{_N}.ls:ls", "List networks"),
     "list": (f"{_N}.ls:ls", "List networks"),
     "prune": (f"{_N}.prune:prune", "Prune unused networks"),
-    "reload": (None, "Reload firewall rules for one or more containers"),
+    "reload": (f"{_N}.reload:reload", "Reload firewall rules for one or more containers"),
     "rm": (f"{_N}.rm:rm", "Remove networks"),
 }
 

@@ -356,3 +356,28 @@ def attachments_of(rt: Runtime, ctr: Container) -> list[Attachment]:
         sub = _network(found[0]).subnets[0]
         out.append(Attachment(network=name, ip=ip, mac=mac, prefix_len=ipam.prefix_len(sub), gateway=sub.gateway))
     return out
+
+
+def reload(rt: Runtime, name_or_id: str) -> str:
+    """`network reload`: the container's bridge, addresses and the whole table again (after a firewall flush)."""
+    from podpy.network import netlink
+
+    ctr = rt.state.lookup_container(name_or_id)
+    if not ctr.config.networks:
+        return ctr.id
+    if not store(rt).leases_of(ctr.id):
+        raise InvalidStateError(f"container {ctr.id[:12]} is not running: its network is not set up")
+    with flocked(_lock_path(rt)):
+        for name in ctr.config.networks:
+            netlink.ensure_bridge(get_network(rt, name))
+        try:
+            os.unlink(os.path.join(rt.opts.run_root, "networks.nft"))
+        except FileNotFoundError:
+            pass
+        _apply_firewall(rt)
+    return ctr.id
+
+
+def forget_leases(rt: Runtime) -> None:
+    """After a reboot no namespace or veth is left: no lease is held either."""
+    store(rt).release_all()

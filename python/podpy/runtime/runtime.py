@@ -52,6 +52,10 @@ class Runtime:
         if self.db.meta("boot_id") == self.boot_id:
             return
         changed = self.state.refresh_after_reboot(self.boot_id)
+        if self.db.meta("schema.networks") is not None:
+            from podpy.runtime.network_setup import forget_leases
+
+            forget_leases(self)
         with self.db.write() as conn:
             self.db.set_meta(conn, "boot_id", self.boot_id)
         if changed:

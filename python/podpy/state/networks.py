@@ -116,6 +116,10 @@ class NetworkStore:
         cur = self.db.conn.execute("SELECT network, ip, container_id FROM net_leases ORDER BY rowid")
         return [(str(r[0]), str(r[1]), str(r[2])) for r in cur]
 
+    def release_all(self) -> None:
+        with self.db.write() as conn:
+            conn.execute("DELETE FROM net_leases")
+
     def lease_counts(self) -> dict[str, int]:
         cur = self.db.conn.execute("SELECT network, COUNT(*) FROM net_leases GROUP BY network")
         return {str(r[0]): int(r[1]) for r in cur}

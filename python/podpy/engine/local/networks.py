@@ -102,6 +102,20 @@ class NetworksEngine:
                 removed.append(net.name)
         return removed
 
+    def reload(self, names: Sequence[str], *, all_containers: bool) -> list[ItemReport]:
+        from podpy.runtime import network_setup
+
+        rt = self.engine.runtime
+        if all_containers:
+            names = [c.id for c in rt.state.list_containers() if c.config.networks and c.state.status.is_active()]
+        reports: list[ItemReport] = []
+        for name in names:
+            try:
+                reports.append(ItemReport(network_setup.reload(rt, name)))
+            except PodpyError as e:
+                reports.append(ItemReport(name, error=str(e), exit_code=e.exit_code, reason=e.code))
+        return reports
+
     def exists(self, name: str) -> bool:
         from podpy.runtime import network_setup
 
