@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from podpy.define.states import ContainerStatus
-from podpy.runtime.container import locked
 from podpy.runtime.runtime import Runtime
 from podpy.state.records import Container
 from podpy.storage.layers import LayerTar
@@ -120,16 +119,7 @@ def _without_mount_points(tar_file: Any, out: Any) -> LayerTar | None:
 
 
 def _squashed(rt: Runtime, ctr: Container, fd: int) -> LayerTar:
-    with locked(rt, ctr.id):
-        current = rt.state.get_container(ctr.id) or ctr
-        mounted_here = not current.state.rootfs
-        if mounted_here:
-            image = rt.store.images.get(ctr.config.image_id)
-            rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "")
-        else:
-            rootfs = current.state.rootfs
-        try:
-            return rt.store.layers.diff_tar(rootfs, [], fd)
-        finally:
-            if mounted_here:
-                rt.store.rootfs.unmount(ctr.id)
+    from podpy.runtime.mounting import container_root
+
+    with container_root(rt, ctr.id) as (_, rootfs):
+        return rt.store.layers.diff_tar(rootfs, [], fd)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from podpy.errors import NotFoundError, UsageError
-from podpy.runtime.container import locked
+from podpy.runtime.mounting import container_root
 from podpy.runtime.runtime import Runtime
 
 TYPE_CHECKING = False
@@ -57,25 +57,6 @@ def resolve_in_root(root: str, path: str, *, follow_last: bool = True) -> str:
             continue
         resolved.append(name)
     return os.path.join(root, *resolved)
-
-
-@contextmanager
-def container_root(rt: Runtime, name_or_id: str) -> Iterator[tuple[Container, str]]:
-    """The container's root filesystem on the host, mounted for the time of the copy if it was not."""
-    ctr = rt.state.lookup_container(name_or_id)
-    with locked(rt, ctr.id):
-        current = rt.state.get_container(ctr.id) or ctr
-        mounted_here = not current.state.rootfs or not os.path.ismount(current.state.rootfs)
-        if mounted_here:
-            image = rt.store.images.get(ctr.config.image_id)
-            rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "")
-        else:
-            rootfs = current.state.rootfs
-        try:
-            yield current, rootfs
-        finally:
-            if mounted_here:
-                rt.store.rootfs.unmount(ctr.id)
 
 
 def _write_tar(out: BinaryIO, source: str, arcname: str) -> None:

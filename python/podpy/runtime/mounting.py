@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from podpy.errors import InvalidStateError
 from podpy.runtime.container import locked
 from podpy.runtime.runtime import Runtime
 from podpy.runtime.sync import sync
+from podpy.state.records import Container
 
 
 def mount(rt: Runtime, name_or_id: str) -> str:
@@ -38,3 +43,26 @@ def unmount(rt: Runtime, name_or_id: str, *, force: bool = False) -> str:
 
 def mounted(rt: Runtime) -> list[tuple[str, str]]:
     return [(c.id, c.state.rootfs) for c in rt.state.list_containers() if c.state.rootfs]
+
+
+@contextmanager
+def container_root(rt: Runtime, name_or_id: str) -> Iterator[tuple[Container, str]]:
+    """The container (under its lock) and its root filesystem on the host, mounted for the time of the
+    block if it was not (`cp`, `export`, `commit --squash`); a --rootfs container's own directory."""
+    ctr = rt.state.lookup_container(name_or_id)
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id) or ctr
+        if not current.config.rootfs_from_image:
+            yield current, current.config.rootfs_path
+            return
+        mounted_here = not current.state.rootfs or not os.path.ismount(current.state.rootfs)
+        if mounted_here:
+            image = rt.store.images.get(ctr.config.image_id)
+            rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "")
+        else:
+            rootfs = current.state.rootfs
+        try:
+            yield current, rootfs
+        finally:
+            if mounted_here:
+                rt.store.rootfs.unmount(ctr.id)
