@@ -157,6 +157,33 @@ def _split_copy_arg(arg: str) -> tuple[str, str]:
     return container, path or "/"
 
 
+def _attached_stream(rt: Runtime, ctr: Container, opts: AttachOptions,
+                     start: Callable[[], Container] | None = None) -> int:
+    """Connect to the monitor's attach socket, then (``start``) start the container, and stream until it
+    exits (its exit code) or we detach (0)."""
+    from contextlib import nullcontext
+
+    from podpy.runtime.attach import connect, stream
+    from podpy.runtime.monitor import forward_signals, read_exit_file
+
+    streams = _streams(rt, ctr, stdin=not opts.no_stdin, detach_keys=opts.detach_keys)
+    sock = connect(rt.run_paths.container_dir(ctr.id))
+    try:
+        if start is not None:
+            ctr = start()
+        proxy = opts.sig_proxy and not ctr.config.tty
+        with forward_signals(ctr.state.pid) if proxy else nullcontext():
+            result = stream(sock, streams)
+    finally:
+        os.close(sock)
+    if result.detached:
+        return 0
+    if result.exit_code is not None:
+        return result.exit_code
+    info = read_exit_file(rt.run_paths.exit_file(ctr.id))
+    return info.exit_code if info else 0
+
+
 class ContainersEngine:
     def __init__(self, engine: LocalEngine) -> None:
         self.engine = engine
@@ -261,26 +288,7 @@ class ContainersEngine:
         if not attach:
             ops.start_initialized(rt, ctr.id)
             return 0
-        from contextlib import nullcontext
-
-        from podpy.runtime.attach import connect, stream
-        from podpy.runtime.monitor import forward_signals, read_exit_file
-
-        streams = _streams(rt, ctr, stdin=not aopts.no_stdin, detach_keys=aopts.detach_keys)
-        sock = connect(rt.run_paths.container_dir(ctr.id))
-        try:
-            ctr = ops.start_initialized(rt, ctr.id)
-            proxy = aopts.sig_proxy and not ctr.config.tty
-            with forward_signals(ctr.state.pid) if proxy else nullcontext():
-                result = stream(sock, streams)
-        finally:
-            os.close(sock)
-        if result.detached:
-            return 0
-        if result.exit_code is not None:
-            return result.exit_code
-        info = read_exit_file(rt.run_paths.exit_file(ctr.id))
-        return info.exit_code if info else 0
+        return _attached_stream(rt, ctr, aopts, start=lambda: ops.start_initialized(rt, ctr.id))
 
     def init(self, names: Sequence[str], *, all_containers: bool = False) -> list[ItemReport]:
         """Podman's init; with ``all_containers`` the ones in a state that forbids it are passed over."""
@@ -438,31 +446,14 @@ class ContainersEngine:
 
     def attach(self, name: str, opts: AttachOptions) -> int:
         """Attach to a running container until it exits (its exit code) or we detach (0)."""
-        from contextlib import nullcontext
-
         from podpy.errors import InvalidStateError
-        from podpy.runtime.attach import connect, stream
-        from podpy.runtime.monitor import forward_signals, read_exit_file
         from podpy.runtime.sync import sync
 
         rt = self.engine.runtime
         ctr = sync(rt, rt.state.lookup_container(name))
         if not ctr.state.status.is_active():
             raise InvalidStateError("you can only attach to running containers")
-        streams = _streams(rt, ctr, stdin=not opts.no_stdin, detach_keys=opts.detach_keys)
-        sock = connect(rt.run_paths.container_dir(ctr.id))
-        try:
-            proxy = opts.sig_proxy and not ctr.config.tty
-            with forward_signals(ctr.state.pid) if proxy else nullcontext():
-                result = stream(sock, streams)
-        finally:
-            os.close(sock)
-        if result.detached:
-            return 0
-        if result.exit_code is not None:
-            return result.exit_code
-        info = read_exit_file(rt.run_paths.exit_file(ctr.id))
-        return info.exit_code if info else 0
+        return _attached_stream(rt, ctr, opts)
 
     def top(self, name: str, descriptors: Sequence[str]) -> tuple[list[str], list[list[str]]]:
         from podpy.runtime.top import top
