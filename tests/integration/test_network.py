@@ -316,3 +316,27 @@ def test_published_ports(podpy_bb: Podpy) -> None:
     assert _gone(podpy_bb) and _new_links(before) == set()
     refused = podpy_bb("run", "--rm", "--network", "none", "-p", "80", "busybox", "true", check=False)
     assert refused.returncode == 125 and "bridge network" in refused.stderr
+
+
+def test_containers_resolve_each_other_by_name(podpy_bb: Podpy) -> None:
+    _, subnet = _network(podpy_bb, "named")
+    gateway = subnet.replace(".0/24", ".1")
+    podpy_bb("run", "-d", "--name", "srv", "--network", "named", "busybox", "sh", "-c",
+             "mkdir /www && echo by-name > /www/index.html && exec httpd -f -p 8080 -h /www")
+    resolv = podpy_bb("exec", "srv", "/bin/busybox", "cat", "/etc/resolv.conf").stdout
+    assert f"nameserver {gateway}" in resolv and "dns.podman" in resolv
+    out = podpy_bb("run", "--rm", "--network", "named", "busybox", "sh", "-c",
+                   "for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O- http://srv:8080/index.html && break; sleep 0.2; "
+                   "done").stdout
+    assert out == "by-name\n"
+    pid_file = os.path.join(podpy_bb.runroot, "aardvark", "aardvark.pid")
+    with open(pid_file) as f:
+        pid = int(f.read())
+    podpy_bb("rm", "-f", "srv")
+    deadline = time.monotonic() + 5
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{pid}")  # the resolver stops with its last container
+    # The default network has no DNS (as Podman's): the host's resolvers.
+    resolv = podpy_bb("run", "--rm", "--network", "bridge", "busybox", "cat", "/etc/resolv.conf").stdout
+    assert "dns.podman" not in resolv

@@ -79,6 +79,7 @@ class Attachment:
     mac: str
     prefix_len: int
     gateway: str
+    dns: bool = False  # the network resolves container names (aardvark-dns on the gateway)
 
 
 @record

@@ -208,15 +208,16 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
     if ctr.config.rootfs_from_image:
         ctr.state.rootfs = rootfs
     userdata = rt.store_paths.container_userdata(ctr.id)
-    ip = gateway = netns = ""
+    ip = gateway = netns = dns_server = ""
     if ctr.config.networks:
         from podpy.runtime import network_setup
 
         attachments = network_setup.setup(rt, ctr)
         ip, gateway, netns = attachments[0].ip, attachments[0].gateway, network_setup.netns_path(rt, ctr.id)
+        dns_server = gateway if attachments[0].dns else ""
     files = write_etc_files(userdata, container_id=ctr.id, name=ctr.name, image=ctr.config.image_name,
                             hostname=ctr.config.hostname, network_mode=ctr.config.network_mode, ip=ip,
-                            gateway=gateway)
+                            gateway=gateway, dns_server=dns_server)
     defaults = image_defaults(image)
     user = resolve_user(gen.basic.user or defaults.user, rootfs, tuple(gen.security.group_add))
     from podpy.runtime.workdir import ensure_workdir

@@ -22,9 +22,19 @@ def _host_resolv_conf(network_mode: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _resolv_conf(network_mode: str, dns_server: str) -> str:
+    text = _host_resolv_conf(network_mode)
+    if not dns_server:
+        return text
+    from podpy.network.dns import resolv_conf
+
+    return resolv_conf(dns_server, text)
+
+
 def write_etc_files(userdata: str, *, container_id: str, name: str, image: str, hostname: str,
-                    network_mode: str, ip: str = "", gateway: str = "") -> HostFiles:
-    """``ip``: the container's address on its (first) bridge network; ``gateway``: that network's gateway."""
+                    network_mode: str, ip: str = "", gateway: str = "", dns_server: str = "") -> HostFiles:
+    """``ip``: the container's address on its (first) bridge network; ``gateway``: that network's gateway;
+    ``dns_server``: the network's resolver (aardvark-dns on the gateway) when it has DNS."""
     files = HostFiles(hosts=os.path.join(userdata, "hosts"), hostname=os.path.join(userdata, "hostname"),
                       resolv_conf=os.path.join(userdata, "resolv.conf"),
                       containerenv=os.path.join(userdata, ".containerenv"))
@@ -38,7 +48,7 @@ def write_etc_files(userdata: str, *, container_id: str, name: str, image: str, 
     contents = {
         files.hosts: hosts,
         files.hostname: hostname + "\n",
-        files.resolv_conf: _host_resolv_conf(network_mode),
+        files.resolv_conf: _resolv_conf(network_mode, dns_server),
         files.containerenv: (f'engine="podpy"\nname="{name}"\nid="{container_id}"\n'
                              f'image="{image}"\nimageid=""\nrootless=0\n'),
     }

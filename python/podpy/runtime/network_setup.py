@@ -7,7 +7,7 @@ deleted by the last container's teardown while another container is being attach
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from podpy.errors import InvalidStateError, NotFoundError, PodpyError, UsageError
 from podpy.network.records import DEFAULT_NETWORK, DEFAULT_NETWORK_ID, Attachment, Network, PortRule, Subnet
@@ -206,7 +206,7 @@ def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
 
                 _, ip, leased_mac = store(rt).lease(net.name, ctr.id, pick)
                 att = Attachment(network=net.name, ip=ip, mac=leased_mac, prefix_len=ipam.prefix_len(sub),
-                                 gateway=sub.gateway)
+                                 gateway=sub.gateway, dns=net.dns_enabled)
                 netlink.ensure_bridge(net)
                 veth = host_veth(ctr.id) if index == 0 else f"vpy{index}{ctr.id[:11]}"
                 netlink.delete_link(veth)  # a leftover of a killed setup
@@ -214,6 +214,7 @@ def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
                 attachments.append(att)
             netlink.enable_forwarding()
             _apply_firewall(rt)
+            _update_dns(rt, [n for n in nets if n.dns_enabled])
     except BaseException:
         teardown(rt, ctr)
         raise
@@ -309,10 +310,42 @@ def teardown(rt: Runtime, ctr: Container) -> None:
         # gone): deleting them here would cost ~35 ms each in the kernel's RCU waits.
         netns.remove(path)
         left = store(rt).release(ctr.id)
+        _update_dns(rt, [n for n in map(_maybe_network(rt), left) if n is not None and n.dns_enabled])
         if not any(count == 0 for count in left.values()):
             _apply_firewall(rt)
             return
     _settle_in_background(rt)
+
+
+def _maybe_network(rt: Runtime) -> Callable[[str], Network | None]:
+    def find(name: str) -> Network | None:
+        found = store(rt).lookup(name)
+        return _network(found[0]) if found else None
+
+    return find
+
+
+def dns_dir(rt: Runtime) -> str:
+    return os.path.join(rt.opts.run_root, "aardvark")
+
+
+def _update_dns(rt: Runtime, nets: Sequence[Network]) -> None:
+    """Rewrite aardvark's files of ``nets`` from the leases, then have the daemon reload them."""
+    if not nets:
+        return
+    from podpy.network import dns
+
+    leases = store(rt).all_leases()
+    for net in nets:
+        entries: list[tuple[str, str, list[str]]] = []
+        for network, ip, cid in leases:
+            if network != net.name:
+                continue
+            ctr = rt.state.get_container(cid)
+            if ctr is not None:
+                entries.append((cid, ip, [ctr.name, cid[:12]]))
+        dns.write_network(dns_dir(rt), net.name, net.subnets[0].gateway, entries)
+    dns.reload(dns_dir(rt))
 
 
 def _settle_in_background(rt: Runtime) -> None:
