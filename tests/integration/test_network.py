@@ -321,7 +321,7 @@ def test_published_ports(podpy_bb: Podpy) -> None:
 def test_containers_resolve_each_other_by_name(podpy_bb: Podpy) -> None:
     _, subnet = _network(podpy_bb, "named")
     gateway = subnet.replace(".0/24", ".1")
-    podpy_bb("run", "-d", "--name", "srv", "--network", "named", "busybox", "sh", "-c",
+    podpy_bb("run", "-d", "--name", "srv", "--network", "named", "--network-alias", "web.alias", "busybox", "sh", "-c",
              "mkdir /www && echo by-name > /www/index.html && exec httpd -f -p 8080 -h /www")
     resolv = podpy_bb("exec", "srv", "/bin/busybox", "cat", "/etc/resolv.conf").stdout
     assert f"nameserver {gateway}" in resolv and "dns.podman" in resolv
@@ -329,6 +329,11 @@ def test_containers_resolve_each_other_by_name(podpy_bb: Podpy) -> None:
                    "for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O- http://srv:8080/index.html && break; sleep 0.2; "
                    "done").stdout
     assert out == "by-name\n"
+    out = podpy_bb("run", "--rm", "--network", "named", "busybox", "busybox", "wget", "-q", "-O-",
+                   "http://web.alias:8080/index.html").stdout
+    assert out == "by-name\n"
+    aliases = json.loads(podpy_bb("inspect", "srv").stdout)[0]["NetworkSettings"]["Networks"]["named"]["Aliases"]
+    assert "web.alias" in aliases
     pid_file = os.path.join(podpy_bb.runroot, "aardvark", "aardvark.pid")
     with open(pid_file) as f:
         pid = int(f.read())
@@ -340,3 +345,12 @@ def test_containers_resolve_each_other_by_name(podpy_bb: Podpy) -> None:
     # The default network has no DNS (as Podman's): the host's resolvers.
     resolv = podpy_bb("run", "--rm", "--network", "bridge", "busybox", "cat", "/etc/resolv.conf").stdout
     assert "dns.podman" not in resolv
+
+
+def test_dns_flags_and_add_host(podpy_bb: Podpy) -> None:
+    out = podpy_bb("run", "--rm", "--dns", "10.9.9.9", "--dns-search", "example.com", "--dns-option", "ndots:2",
+                   "--add-host", "db:10.1.2.3", "busybox", "sh", "-c", "cat /etc/resolv.conf /etc/hosts").stdout
+    assert "search example.com\nnameserver 10.9.9.9\noptions ndots:2\n" in out
+    assert "10.1.2.3\tdb\n" in out
+    bad = podpy_bb("run", "--rm", "--add-host", "nocolon", "busybox", "true", check=False)
+    assert bad.returncode == 125 and "--add-host" in bad.stderr

@@ -81,6 +81,11 @@ class RunOptions:
     ip: str = ""  # --ip: a static address on the (first) network
     mac_address: str = ""  # --mac-address
     publish: list[str] = field(default_factory=list)  # -p [ip:][hostPort:]containerPort[/tcp|udp]
+    network_aliases: list[str] = field(default_factory=list)
+    dns: list[str] = field(default_factory=list)
+    dns_search: list[str] = field(default_factory=list)
+    dns_options: list[str] = field(default_factory=list)
+    add_hosts: list[str] = field(default_factory=list)
 
 
 @record

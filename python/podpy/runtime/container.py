@@ -103,7 +103,9 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         security=asdict(gen.security), resources=asdict(gen.resources), init=gen.basic.init,
         init_path=gen.basic.init_path, pidfile=gen.basic.pidfile, read_only_tmpfs=gen.storage.read_only_tmpfs,
         networks=_joined_networks(rt, gen), static_ip=gen.network.static_ip, static_mac=gen.network.static_mac,
-        ports=_host_ports(gen),
+        ports=_host_ports(gen), network_aliases=list(gen.network.aliases), dns_servers=list(gen.network.dns_servers),
+        dns_search=list(gen.network.dns_search), dns_options=list(gen.network.dns_options),
+        add_hosts=list(gen.network.add_hosts),
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     if gen.basic.name:
@@ -177,7 +179,10 @@ def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
                             mounts=[UserMount(str(m["destination"]), str(m["type"]), str(m["source"]),
                                               [str(o) for o in m["options"]]) for m in cfg.mounts]),
         network=NetworkSpec(mode=cfg.network_mode, networks=list(cfg.networks), static_ip=cfg.static_ip,
-                            static_mac=cfg.static_mac, ports=[dict(p) for p in cfg.ports]),
+                            static_mac=cfg.static_mac, ports=[dict(p) for p in cfg.ports],
+                            aliases=list(cfg.network_aliases), dns_servers=list(cfg.dns_servers),
+                            dns_search=list(cfg.dns_search), dns_options=list(cfg.dns_options),
+                            add_hosts=list(cfg.add_hosts)),
         security=SecuritySpec(**cfg.security), resources=ResourceSpec(**cfg.resources),
     )
 
@@ -217,7 +222,7 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
         dns_server = gateway if attachments[0].dns else ""
     files = write_etc_files(userdata, container_id=ctr.id, name=ctr.name, image=ctr.config.image_name,
                             hostname=ctr.config.hostname, network_mode=ctr.config.network_mode, ip=ip,
-                            gateway=gateway, dns_server=dns_server)
+                            gateway=gateway, dns_server=dns_server, config=ctr.config)
     defaults = image_defaults(image)
     user = resolve_user(gen.basic.user or defaults.user, rootfs, tuple(gen.security.group_add))
     from podpy.runtime.workdir import ensure_workdir

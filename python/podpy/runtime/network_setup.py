@@ -343,7 +343,7 @@ def _update_dns(rt: Runtime, nets: Sequence[Network]) -> None:
                 continue
             ctr = rt.state.get_container(cid)
             if ctr is not None:
-                entries.append((cid, ip, [ctr.name, cid[:12]]))
+                entries.append((cid, ip, [ctr.name, cid[:12], *ctr.config.network_aliases]))
         dns.write_network(dns_dir(rt), net.name, net.subnets[0].gateway, entries)
     dns.reload(dns_dir(rt))
 

@@ -48,6 +48,11 @@ class NetworkSpec:
     static_ip: str = ""
     static_mac: str = ""
     ports: list[dict[str, str | int]] = field(default_factory=list)  # -p: host_ip, host_port, container_port, protocol
+    aliases: list[str] = field(default_factory=list)  # --network-alias: more names in the networks' DNS
+    dns_servers: list[str] = field(default_factory=list)  # --dns
+    dns_search: list[str] = field(default_factory=list)  # --dns-search ("." clears the host's)
+    dns_options: list[str] = field(default_factory=list)  # --dns-option
+    add_hosts: list[str] = field(default_factory=list)  # --add-host NAME:IP
 
 
 @record(frozen=False)
@@ -73,6 +78,12 @@ class SpecGenerator:
             raise UsageError(f"invalid network mode {self.network.mode!r}")
         if self.network.mode == "bridge" and not self.network.networks:
             raise UsageError("network mode bridge needs a network to join")
+        if self.network.aliases and self.network.mode != "bridge":
+            raise UsageError("--network-alias can only be used with bridge networks")
+        for entry in self.network.add_hosts:
+            host, sep, addr = entry.partition(":")
+            if not sep or not host or not addr:
+                raise UsageError(f"invalid --add-host {entry!r}: expected HOST:IP")
         if self.network.ports and self.network.mode != "bridge":
             raise UsageError("port mappings need a bridge network: they cannot be used with network mode "
                              f"{self.network.mode}")

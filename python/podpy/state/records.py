@@ -57,6 +57,11 @@ class ContainerConfig:
     static_ip: str = ""  # --ip
     static_mac: str = ""  # --mac-address
     ports: list[dict[str, Any]] = field(default_factory=list)  # -p, host ports resolved at create
+    network_aliases: list[str] = field(default_factory=list)
+    dns_servers: list[str] = field(default_factory=list)
+    dns_search: list[str] = field(default_factory=list)
+    dns_options: list[str] = field(default_factory=list)
+    add_hosts: list[str] = field(default_factory=list)  # NAME:IP lines for /etc/hosts
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

@@ -24,6 +24,12 @@ _OPTIONS = (
     click.option("--network", "--net", "network", default="", help="Connect a container to a network"),
     click.option("--ip", default="", help="Specify a static IPv4 address for the container"),
     click.option("-p", "--publish", multiple=True, help="Publish a container's port, or a range of ports, to the host"),
+    click.option("--network-alias", "network_aliases", multiple=True, help="Add network-scoped alias for the "
+                 "container"),
+    click.option("--dns", multiple=True, help="Set custom DNS servers"),
+    click.option("--dns-search", multiple=True, help="Set custom DNS search domains"),
+    click.option("--dns-option", "dns_options", multiple=True, help="Set custom DNS options"),
+    click.option("--add-host", "add_hosts", multiple=True, help="Add a custom host-to-IP mapping (host:ip)"),
     click.option("--mac-address", default="", help="Container MAC address (e.g. 92:d0:c6:0a:29:33)"),
     click.option("--read-only", is_flag=True, help="Make containers root filesystem read-only"),
     click.option("-v", "--volume", "volumes", multiple=True,

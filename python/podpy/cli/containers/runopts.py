@@ -42,7 +42,9 @@ def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: 
         init_path=flags["init_path"], pidfile=flags["pidfile"], read_only_tmpfs=flags["read_only_tmpfs"],
         mounts=list(flags["mounts"]), env_host=flags["env_host"], rootfs=flags["rootfs"], pull=flags["pull"],
         log_driver=flags["log_driver"], log_opts=list(flags["log_opts"]), restart=flags["restart"],
-        ip=flags["ip"], mac_address=flags["mac_address"], publish=list(flags["publish"]))
+        ip=flags["ip"], mac_address=flags["mac_address"], publish=list(flags["publish"]),
+        network_aliases=list(flags["network_aliases"]), dns=list(flags["dns"]), dns_search=list(flags["dns_search"]),
+        dns_options=list(flags["dns_options"]), add_hosts=list(flags["add_hosts"]))
 
 
 def _refuse_passthrough_on_tty() -> None:

@@ -81,7 +81,8 @@ def _network_settings(rt: Runtime, ctr: Container) -> dict[str, Any]:
                           "IPAddress": att.ip if att else "", "IPPrefixLen": att.prefix_len if att else 0,
                           "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
                           "MacAddress": att.mac if att else "", "NetworkID": name, "DriverOpts": None,
-                          "IPAMConfig": None, "Links": None, "Aliases": [ctr.id[:12]]}
+                          "IPAMConfig": None, "Links": None,
+                          "Aliases": [ctr.id[:12], *ctr.config.network_aliases]}
     settings["Networks"] = networks
     if len(networks) == 1:
         only = next(iter(networks.values()))
