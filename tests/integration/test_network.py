@@ -354,3 +354,28 @@ def test_dns_flags_and_add_host(podpy_bb: Podpy) -> None:
     assert "10.1.2.3\tdb\n" in out
     bad = podpy_bb("run", "--rm", "--add-host", "nocolon", "busybox", "true", check=False)
     assert bad.returncode == 125 and "--add-host" in bad.stderr
+
+
+def test_connect_and_disconnect_live(podpy_bb: Podpy) -> None:
+    before = _links()
+    first, _ = _network(podpy_bb, "one")
+    second, subnet2 = _network(podpy_bb, "two")
+    base2 = subnet2.rsplit(".", 1)[0]
+    podpy_bb("run", "-d", "--name", "hub", "--network", "one", "busybox", "sleep", "60")
+    podpy_bb("run", "-d", "--name", "peer", "--network", "two", "busybox", "sh", "-c",
+             "mkdir /www && echo on-two > /www/index.html && exec httpd -f -p 8080 -h /www")
+    peer_ip = json.loads(podpy_bb("inspect", "peer").stdout)[0]["NetworkSettings"]["IPAddress"]
+    podpy_bb("network", "connect", "--alias", "hub2", "two", "hub")
+    networks = json.loads(podpy_bb("inspect", "hub").stdout)[0]["NetworkSettings"]["Networks"]
+    assert set(networks) == {"one", "two"} and networks["two"]["IPAddress"].startswith(base2 + ".")
+    addrs = podpy_bb("exec", "hub", "/bin/busybox", "ip", "-4", "-o", "addr").stdout
+    assert " eth1 " in addrs and networks["two"]["IPAddress"] in addrs
+    got = podpy_bb("exec", "hub", "/bin/busybox", "wget", "-q", "-O-", f"http://{peer_ip}:8080/index.html").stdout
+    assert got == "on-two\n"
+    again = podpy_bb("network", "connect", "two", "hub", check=False)
+    assert again.returncode == 125 and "already connected" in again.stderr
+    podpy_bb("network", "disconnect", "two", "hub")
+    assert " eth1 " not in podpy_bb("exec", "hub", "/bin/busybox", "ip", "-4", "-o", "addr").stdout
+    assert set(json.loads(podpy_bb("inspect", "hub").stdout)[0]["NetworkSettings"]["Networks"]) == {"one"}
+    podpy_bb("rm", "-f", "hub", "peer")
+    assert _gone(podpy_bb, first, second) and _new_links(before) == set()

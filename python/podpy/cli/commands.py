@@ -87,9 +87,9 @@ SYSTEM_VERBS: dict[str, Entry] = {
 }
 
 NETWORK_VERBS: dict[str, Entry] = {
-    "connect": (None, "Add container to a network"),
+    "connect": (f"{_N}.connect:connect", "Add container to a network"),
     "create": (f"{_N}.create:create", "Create networks for containers and pods"),
-    "disconnect": (None, "Disconnect a container from a network"),
+    "disconnect": (f"{_N}.connect:disconnect", "Disconnect a container from a network"),
     "exists": (f"{_N}.exists:exists", "Network exists"),
     "inspect": (f"{_N}.inspect:inspect", "Displays the network configuration for one or more networks"),
     "ls": (f"{_N}.ls:ls", "List networks"),

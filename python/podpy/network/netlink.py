@@ -49,8 +49,10 @@ def link_exists(name: str) -> bool:
     return bool(index(name))
 
 
-def attach(net: Network, host_if: str, ns_path: str, ifname: str, att: Attachment) -> None:
-    """A veth pair: ``host_if`` on the bridge, ``ifname`` in the namespace with the address and routes."""
+def attach(net: Network, host_if: str, ns_path: str, ifname: str, att: Attachment, *, default_route: bool = True
+           ) -> None:
+    """A veth pair: ``host_if`` on the bridge, ``ifname`` in the namespace with the address (and the default
+    route through this network's gateway when ``default_route``: the first network's)."""
     with Netlink() as nl:
         fd = os.open(ns_path, os.O_RDONLY | os.O_CLOEXEC)
         try:
@@ -65,7 +67,7 @@ def attach(net: Network, host_if: str, ns_path: str, ifname: str, att: Attachmen
             idx = index(ifname)
             nnl.set_link(idx, up=True, mac=att.mac)
             nnl.add_address(idx, att.ip, att.prefix_len)
-            if not net.internal:
+            if default_route and not net.internal:
                 nnl.add_default_route(att.gateway, idx)
 
     netns.run_in(ns_path, inside)

@@ -41,8 +41,11 @@ def netns_path(rt: Runtime, container_id: str) -> str:
     return os.path.join(rt.opts.run_root, "netns", f"podpy-{container_id}")
 
 
-def host_veth(container_id: str) -> str:
-    return "vpy" + container_id[:12]
+def host_veth(container_id: str, network: str) -> str:
+    """Unique per container and network (a deleted namespace's veths linger a moment: no reuse of names)."""
+    import zlib
+
+    return f"vp{container_id[:7]}{zlib.crc32(network.encode()):08x}"[:15]
 
 
 def _network(row: NetworkRow) -> Network:
@@ -192,25 +195,10 @@ def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
                 mac = ipam.check_mac(ctr.config.static_mac) if ctr.config.static_mac and index == 0 \
                     else ipam.random_mac()
 
-                def pick(used: Collection[str], sub: Subnet = sub, static_ip: str = static_ip,
-                         mac: str = mac, net: Network = net) -> tuple[str, str]:
-                    if static_ip:
-                        if static_ip in used:
-                            raise InvalidStateError(f"IPAM error: requested ip address {static_ip} is already "
-                                                    f"allocated to another container on network {net.name}")
-                        return static_ip, mac
-                    ip = ipam.next_address(sub, used)
-                    if ip is None:
-                        raise PodpyError(f"IPAM error: failed to find free IP in range: {sub.subnet}")
-                    return ip, mac
-
-                _, ip, leased_mac = store(rt).lease(net.name, ctr.id, pick)
+                _, ip, leased_mac = store(rt).lease(net.name, ctr.id, _pick(sub, net, static_ip, mac))
                 att = Attachment(network=net.name, ip=ip, mac=leased_mac, prefix_len=ipam.prefix_len(sub),
                                  gateway=sub.gateway, dns=net.dns_enabled)
-                netlink.ensure_bridge(net)
-                veth = host_veth(ctr.id) if index == 0 else f"vpy{index}{ctr.id[:11]}"
-                netlink.delete_link(veth)  # a leftover of a killed setup
-                netlink.attach(net, veth, path, f"eth{index}", att)
+                _attach(rt, ctr, net, att, path, f"eth{index}", default_route=index == 0)
                 attachments.append(att)
             netlink.enable_forwarding()
             _apply_firewall(rt)
@@ -219,6 +207,114 @@ def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
         teardown(rt, ctr)
         raise
     return attachments
+
+
+def _attach(rt: Runtime, ctr: Container, net: Network, att: Attachment, path: str, ifname: str, *,
+            default_route: bool = True) -> None:
+    from podpy.network import netlink
+
+    netlink.ensure_bridge(net)
+    veth = host_veth(ctr.id, net.name)
+    netlink.delete_link(veth)  # a leftover of a killed setup
+    netlink.attach(net, veth, path, ifname, att, default_route=default_route)
+
+
+def _pick(sub: Subnet, net: Network, static_ip: str, mac: str) -> Callable[[Collection[str]], tuple[str, str]]:
+    from podpy.network import ipam
+
+    def pick(used: Collection[str]) -> tuple[str, str]:
+        if static_ip:
+            if static_ip in used:
+                raise InvalidStateError(f"IPAM error: requested ip address {static_ip} is already "
+                                        f"allocated to another container on network {net.name}")
+            return static_ip, mac
+        ip = ipam.next_address(sub, used)
+        if ip is None:
+            raise PodpyError(f"IPAM error: failed to find free IP in range: {sub.subnet}")
+        return ip, mac
+
+    return pick
+
+
+def connect(rt: Runtime, name_or_id: str, network: str, *, aliases: Sequence[str] = ()) -> None:
+    """Join another network: recorded in the config, and attached at once when the container runs."""
+    from podpy.network import ipam, netlink, netns
+    from podpy.runtime.container import locked
+    from podpy.util.record import replace
+
+    net = get_network(rt, network)
+    ctr = rt.state.lookup_container(name_or_id)
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            raise InvalidStateError(f"container {ctr.id[:12]} was removed")
+        ctr = current
+        if ctr.config.network_mode != "bridge":
+            raise InvalidStateError(f"container {ctr.id[:12]} is not on a bridge network (network mode "
+                                    f"{ctr.config.network_mode}): it cannot join a network")
+        if net.name in ctr.config.networks:
+            raise InvalidStateError(f"container {ctr.id[:12]} is already connected to network {net.name}")
+        config = replace(ctr.config, networks=[*ctr.config.networks, net.name],
+                         network_aliases=[*ctr.config.network_aliases, *aliases])
+        path = netns_path(rt, ctr.id)
+        running = bool(store(rt).leases_of(ctr.id)) and os.path.ismount(path)
+        rt.state.update_config(ctr.id, config)
+        if not running:
+            return
+        ctr = Container(config, ctr.state)
+        with flocked(_lock_path(rt)):
+            sub = net.subnets[0]
+            _, ip, mac = store(rt).lease(net.name, ctr.id, _pick(sub, net, "", ipam.random_mac()))
+            taken = set(netns.run_in(path, _interface_names))
+            ifname = next(f"eth{i}" for i in range(64) if f"eth{i}" not in taken)
+            att = Attachment(network=net.name, ip=ip, mac=mac, prefix_len=ipam.prefix_len(sub),
+                             gateway=sub.gateway, dns=net.dns_enabled)
+            try:
+                _attach(rt, ctr, net, att, path, ifname, default_route=False)
+            except BaseException:
+                netlink.delete_link(host_veth(ctr.id, net.name))
+                store(rt).release_one(ctr.id, net.name)
+                rt.state.update_config(ctr.id, replace(config, networks=config.networks[:-1]))
+                raise
+            _apply_firewall(rt)
+            _update_dns(rt, [n for n in (get_network(rt, x) for x in config.networks) if n.dns_enabled])
+
+
+def _interface_names() -> list[str]:
+    """In the calling thread's namespace (sysfs would show the host's)."""
+    import socket
+
+    return [name for _, name in socket.if_nameindex()]
+
+
+def disconnect(rt: Runtime, name_or_id: str, network: str) -> None:
+    """Leave a network: its veth, lease and DNS entry go at once when the container runs."""
+    from podpy.network import netlink
+    from podpy.runtime.container import locked
+    from podpy.util.record import replace
+
+    net = get_network(rt, network)
+    ctr = rt.state.lookup_container(name_or_id)
+    with locked(rt, ctr.id):
+        current = rt.state.get_container(ctr.id)
+        if current is None:
+            raise InvalidStateError(f"container {ctr.id[:12]} was removed")
+        ctr = current
+        if net.name not in ctr.config.networks:
+            raise InvalidStateError(f"container {ctr.id[:12]} is not connected to network {net.name}")
+        config = replace(ctr.config, networks=[n for n in ctr.config.networks if n != net.name])
+        rt.state.update_config(ctr.id, config)
+        with flocked(_lock_path(rt)):
+            if not any(n == net.name for n, _, _ in store(rt).leases_of(ctr.id)):
+                return
+            netlink.delete_link(host_veth(ctr.id, net.name))
+            left = store(rt).release_one(ctr.id, net.name)
+            if net.dns_enabled:
+                _update_dns(rt, [net])
+            if left:
+                _apply_firewall(rt)
+                return
+    _settle_in_background(rt)
 
 
 def _apply_firewall(rt: Runtime, nstore: NetworkStore | None = None, state: State | None = None) -> None:

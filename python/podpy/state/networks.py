@@ -116,6 +116,12 @@ class NetworkStore:
         cur = self.db.conn.execute("SELECT network, ip, container_id FROM net_leases ORDER BY rowid")
         return [(str(r[0]), str(r[1]), str(r[2])) for r in cur]
 
+    def release_one(self, container_id: str, network: str) -> int:
+        """Drop the container's lease on ``network``; the leases left on it."""
+        with self.db.write() as conn:
+            conn.execute("DELETE FROM net_leases WHERE container_id=? AND network=?", (container_id, network))
+            return int(conn.execute("SELECT COUNT(*) FROM net_leases WHERE network=?", (network,)).fetchone()[0])
+
     def release_all(self) -> None:
         with self.db.write() as conn:
             conn.execute("DELETE FROM net_leases")

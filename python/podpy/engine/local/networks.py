@@ -116,6 +116,16 @@ class NetworksEngine:
                 reports.append(ItemReport(name, error=str(e), exit_code=e.exit_code, reason=e.code))
         return reports
 
+    def connect(self, network: str, container: str, *, aliases: Sequence[str] = ()) -> None:
+        from podpy.runtime import network_setup
+
+        network_setup.connect(self.engine.runtime, container, network, aliases=aliases)
+
+    def disconnect(self, network: str, container: str) -> None:
+        from podpy.runtime import network_setup
+
+        network_setup.disconnect(self.engine.runtime, container, network)
+
     def exists(self, name: str) -> bool:
         from podpy.runtime import network_setup
 
