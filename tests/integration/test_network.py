@@ -379,3 +379,28 @@ def test_connect_and_disconnect_live(podpy_bb: Podpy) -> None:
     assert set(json.loads(podpy_bb("inspect", "hub").stdout)[0]["NetworkSettings"]["Networks"]) == {"one"}
     podpy_bb("rm", "-f", "hub", "peer")
     assert _gone(podpy_bb, first, second) and _new_links(before) == set()
+
+
+def test_publish_all_exposed_ports(podpy_bb: Podpy) -> None:
+    import shutil
+
+    from tests.support.images import busybox_layer, write_oci_layout
+
+    base = tempfile.mkdtemp(prefix="podpy-img-")
+    try:
+        write_oci_layout(os.path.join(base, "exposed"), "localhost/exposed:latest", [busybox_layer()],
+                         {"Cmd": ["sh"], "ExposedPorts": {"8080/tcp": {}, "9999/udp": {}}})
+        podpy_bb("load", "-i", os.path.join(base, "exposed"))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    before = _links()
+    _network(podpy_bb, "exp")
+    podpy_bb("run", "-d", "--name", "exp", "--network", "exp", "-P", "exposed", "sh", "-c",
+             "mkdir /www && echo exposed > /www/index.html && exec httpd -f -p 8080 -h /www")
+    ports = json.loads(podpy_bb("inspect", "exp").stdout)[0]["NetworkSettings"]["Ports"]
+    assert set(ports) == {"8080/tcp", "9999/udp"}
+    assert int(ports["9999/udp"][0]["HostPort"]) > 0
+    tcp_port = int(ports["8080/tcp"][0]["HostPort"])
+    assert _http_get(f"http://127.0.0.1:{tcp_port}/index.html") == "exposed\n"
+    podpy_bb("rm", "-f", "exp")
+    assert _gone(podpy_bb) and _new_links(before) == set()

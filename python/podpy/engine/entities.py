@@ -82,6 +82,7 @@ class RunOptions:
     mac_address: str = ""  # --mac-address
     publish: list[str] = field(default_factory=list)  # -p [ip:][hostPort:]containerPort[/tcp|udp]
     network_aliases: list[str] = field(default_factory=list)
+    publish_all: bool = False  # -P
     dns: list[str] = field(default_factory=list)
     dns_search: list[str] = field(default_factory=list)
     dns_options: list[str] = field(default_factory=list)

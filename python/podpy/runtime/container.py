@@ -103,8 +103,9 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         security=asdict(gen.security), resources=asdict(gen.resources), init=gen.basic.init,
         init_path=gen.basic.init_path, pidfile=gen.basic.pidfile, read_only_tmpfs=gen.storage.read_only_tmpfs,
         networks=_joined_networks(rt, gen), static_ip=gen.network.static_ip, static_mac=gen.network.static_mac,
-        ports=_host_ports(gen), network_aliases=list(gen.network.aliases), dns_servers=list(gen.network.dns_servers),
-        dns_search=list(gen.network.dns_search), dns_options=list(gen.network.dns_options),
+        ports=_host_ports(gen, image), network_aliases=list(gen.network.aliases),
+        dns_servers=list(gen.network.dns_servers), dns_search=list(gen.network.dns_search),
+        dns_options=list(gen.network.dns_options),
         add_hosts=list(gen.network.add_hosts),
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
@@ -141,12 +142,21 @@ def _joined_networks(rt: Runtime, gen: SpecGenerator) -> list[str]:
     return resolve(rt, gen.network.networks)
 
 
-def _host_ports(gen: SpecGenerator) -> list[dict[str, object]]:
-    if not gen.network.ports:
+def _host_ports(gen: SpecGenerator, image: Image | None) -> list[dict[str, object]]:
+    ports = list(gen.network.ports)
+    if gen.network.publish_all and image is not None:
+        exposed = json.loads(image.config).get("config", {}).get("ExposedPorts") or {}
+        given = {(p["container_port"], p["protocol"]) for p in ports}
+        for key in exposed:
+            number, _, proto = str(key).partition("/")
+            if number.isdigit() and (int(number), proto or "tcp") not in given:
+                ports.append({"host_ip": "", "host_port": 0, "container_port": int(number),
+                              "protocol": proto or "tcp"})
+    if not ports:
         return []
     from podpy.runtime.network_setup import assign_host_ports
 
-    return assign_host_ports(gen.network.ports)
+    return assign_host_ports(ports)
 
 
 def _exit_command(rt: Runtime, ctr: Container) -> list[str]:

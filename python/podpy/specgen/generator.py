@@ -49,6 +49,7 @@ class NetworkSpec:
     static_mac: str = ""
     ports: list[dict[str, str | int]] = field(default_factory=list)  # -p: host_ip, host_port, container_port, protocol
     aliases: list[str] = field(default_factory=list)  # --network-alias: more names in the networks' DNS
+    publish_all: bool = False  # -P: the image's EXPOSEd ports on free host ports
     dns_servers: list[str] = field(default_factory=list)  # --dns
     dns_search: list[str] = field(default_factory=list)  # --dns-search ("." clears the host's)
     dns_options: list[str] = field(default_factory=list)  # --dns-option
@@ -84,7 +85,7 @@ class SpecGenerator:
             host, sep, addr = entry.partition(":")
             if not sep or not host or not addr:
                 raise UsageError(f"invalid --add-host {entry!r}: expected HOST:IP")
-        if self.network.ports and self.network.mode != "bridge":
+        if (self.network.ports or self.network.publish_all) and self.network.mode != "bridge":
             raise UsageError("port mappings need a bridge network: they cannot be used with network mode "
                              f"{self.network.mode}")
         if (self.network.static_ip or self.network.static_mac) and self.network.mode != "bridge":

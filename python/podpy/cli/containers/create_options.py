@@ -24,6 +24,8 @@ _OPTIONS = (
     click.option("--network", "--net", "network", default="", help="Connect a container to a network"),
     click.option("--ip", default="", help="Specify a static IPv4 address for the container"),
     click.option("-p", "--publish", multiple=True, help="Publish a container's port, or a range of ports, to the host"),
+    click.option("-P", "--publish-all", is_flag=True, help="Publish all exposed ports to random ports on the host "
+                 "interfaces"),
     click.option("--network-alias", "network_aliases", multiple=True, help="Add network-scoped alias for the "
                  "container"),
     click.option("--dns", multiple=True, help="Set custom DNS servers"),

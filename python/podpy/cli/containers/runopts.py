@@ -43,6 +43,7 @@ def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: 
         mounts=list(flags["mounts"]), env_host=flags["env_host"], rootfs=flags["rootfs"], pull=flags["pull"],
         log_driver=flags["log_driver"], log_opts=list(flags["log_opts"]), restart=flags["restart"],
         ip=flags["ip"], mac_address=flags["mac_address"], publish=list(flags["publish"]),
+        publish_all=flags["publish_all"],
         network_aliases=list(flags["network_aliases"]), dns=list(flags["dns"]), dns_search=list(flags["dns_search"]),
         dns_options=list(flags["dns_options"]), add_hosts=list(flags["add_hosts"]))
 

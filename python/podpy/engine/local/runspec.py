@@ -173,19 +173,20 @@ def network_spec(opts: RunOptions) -> NetworkSpec:
     """
     mode = opts.network
     ports = [p for text in opts.publish for p in parse_publish(text)]
-    if ports and mode == "private":
+    if (ports or opts.publish_all) and mode == "private":
         mode = "bridge"
     if mode in ("none", "host", "private") or mode.startswith(("container:", "ns:", "slirp4netns", "pasta")):
         if opts.ip or opts.mac_address:
             raise UsageError("--ip and --mac-address can only be set for containers on a bridge network")
-        return NetworkSpec(mode=mode, ports=ports, aliases=list(opts.network_aliases), dns_servers=list(opts.dns),
+        return NetworkSpec(mode=mode, ports=ports, publish_all=opts.publish_all, aliases=list(opts.network_aliases),
+                           dns_servers=list(opts.dns),
                            dns_search=list(opts.dns_search), dns_options=list(opts.dns_options),
                            add_hosts=list(opts.add_hosts))
     names = ["podman" if n == "bridge" else n for n in mode.split(",") if n]
     if not names:
         raise UsageError(f"invalid network mode {mode!r}")
     return NetworkSpec(mode="bridge", networks=names, static_ip=opts.ip, static_mac=opts.mac_address, ports=ports,
-                       aliases=list(opts.network_aliases), dns_servers=list(opts.dns),
+                       publish_all=opts.publish_all, aliases=list(opts.network_aliases), dns_servers=list(opts.dns),
                        dns_search=list(opts.dns_search), dns_options=list(opts.dns_options),
                        add_hosts=list(opts.add_hosts))
 
