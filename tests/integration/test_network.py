@@ -74,7 +74,8 @@ def test_network_commands(podpy: Podpy) -> None:
     assert ls[1].split() == ["2f259bab93aa", "podman", "bridge"]
     default = json.loads(podpy("network", "inspect", "podman").stdout)[0]
     assert default["id"] == "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9"
-    assert default["network_interface"].startswith("podpy") and default["dns_enabled"] is False
+    assert default["network_interface"] == f"pd{zlib.crc32(podpy.root.encode()):08x}-0"  # a test store's own
+    assert default["dns_enabled"] is False
     routes = subprocess.run(["ip", "-4", "route"], capture_output=True, text=True).stdout
     prefix = default["subnets"][0]["subnet"].split("/")[0].rsplit(".", 1)[0]
     assert f" dev {default['network_interface']} " in routes or prefix + "." not in routes  # no clash

@@ -52,12 +52,22 @@ def _network(row: NetworkRow) -> Network:
     return Network.from_json(row[3])
 
 
-def _free_interface(rows: Sequence[NetworkRow]) -> str:
+def _bridge_prefix(rt: Runtime) -> str:
+    """`podpy` for the default store; other stores (tests, --root) `pd<crc32 of the graph root>-`, so that two
+    stores never pick the same bridge name before either bridge exists."""
+    import zlib
+
+    if rt.opts.graph_root == "/var/lib/containers/storage":
+        return BRIDGE_PREFIX
+    return f"pd{zlib.crc32(rt.opts.graph_root.encode()):08x}-"
+
+
+def _free_interface(rows: Sequence[NetworkRow], prefix: str) -> str:
     taken = {r[2] for r in rows}
     n = 0
-    while f"{BRIDGE_PREFIX}{n}" in taken or os.path.exists(f"/sys/class/net/{BRIDGE_PREFIX}{n}"):
+    while f"{prefix}{n}" in taken or os.path.exists(f"/sys/class/net/{prefix}{n}"):
         n += 1
-    return f"{BRIDGE_PREFIX}{n}"
+    return f"{prefix}{n}"
 
 
 def create_network(rt: Runtime, name: str, *, driver: str = "bridge", subnet: str = "", gateway: str = "",
@@ -105,7 +115,7 @@ def create_network(rt: Runtime, name: str, *, driver: str = "bridge", subnet: st
             if chosen == DEFAULT_NETWORK:
                 preferred = _default_subnet(rt)
             sub = ipam.make_subnet(ipam.free_subnet(preferred, ipam.host_networks(others)))
-        iface = (options or {}).get("com.docker.network.bridge.name") or _free_interface(rows)
+        iface = (options or {}).get("com.docker.network.bridge.name") or _free_interface(rows, _bridge_prefix(rt))
         record = Network(name=chosen, id=network_id or (DEFAULT_NETWORK_ID if chosen == DEFAULT_NETWORK
                                                         else new_id()),
                          driver=driver, interface=iface, created=now_rfc3339(), subnets=[sub], internal=internal,
