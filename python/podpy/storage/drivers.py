@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
-from typing import Protocol
 
 from podpy import _native
 from podpy.errors import ConfigError, StorageError
@@ -33,24 +31,29 @@ _PAGE = 4096
 DRIVERS = ("overlay", "vfs")
 
 
-class Driver(Protocol):
-    name: str
-    whiteouts: str  # the extractor's whiteout mode for this driver's layers
-    stacked: bool  # a layer directory holds its parents' files too: unpack in chain order
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    # Type checking only: importing typing costs several milliseconds of every command's start.
+    from typing import Protocol
 
-    def prepare_layer(self, parent_diff: str | None, diff: str) -> None:
-        """Fill a new layer's (empty) directory before its tar is applied."""
+    class Driver(Protocol):
+        name: str
+        whiteouts: str  # the extractor's whiteout mode for this driver's layers
+        stacked: bool  # a layer directory holds its parents' files too: unpack in chain order
 
-    def mount_image(self, lowers: list[str], target: str) -> None:
-        """A read-only mount of an image's root filesystem (``lowers`` top first)."""
+        def prepare_layer(self, parent_diff: str | None, diff: str) -> None:
+            """Fill a new layer's (empty) directory before its tar is applied."""
 
-    def create_rootfs(self, base: str, image_root: str | None) -> None:
-        """A container's writable layer directories under ``base``; ``image_root`` is the top layer's tree."""
+        def mount_image(self, lowers: list[str], target: str) -> None:
+            """A read-only mount of an image's root filesystem (``lowers`` top first)."""
 
-    def mount_rootfs(self, base: str, lowers: list[str], *, volatile: bool) -> str:
-        """The container's root filesystem, mounted if need be; its path."""
+        def create_rootfs(self, base: str, image_root: str | None) -> None:
+            """A container's writable layer directories under ``base``; ``image_root`` is the top layer's tree."""
 
-    def unmount_rootfs(self, base: str) -> None: ...
+        def mount_rootfs(self, base: str, lowers: list[str], *, volatile: bool) -> str:
+            """The container's root filesystem, mounted if need be; its path."""
+
+        def unmount_rootfs(self, base: str) -> None: ...
 
 
 def driver_for(paths: StorePaths) -> Driver:
@@ -177,6 +180,8 @@ def _copy_tree(src: str, dest: str, *, link: bool) -> None:
     hard links kept; ``link`` hard-links the files instead of copying them."""
     argv = ["cp", "-a", "--no-target-directory"]
     argv.append("-l" if link else "--reflink=auto")
+    import subprocess
+
     proc = subprocess.run([*argv, src, dest], capture_output=True, text=True)
     if proc.returncode != 0:
         raise StorageError(f"copying {src} to {dest}: {proc.stderr.strip()}")
