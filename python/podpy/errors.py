@@ -47,6 +47,17 @@ class NoSuchImage(NotFoundError):
     code = "no_such_image"
 
 
+class NoSuchVolume(NotFoundError):
+    code = "no_such_volume"
+
+
+class VolumeInUse(PodpyError):
+    """Containers use the volume (`volume rm` exits 2 for it, as Podman does)."""
+
+    exit_code = 2
+    code = "volume_in_use"
+
+
 class NameInUse(PodpyError):
     code = "name_in_use"
 

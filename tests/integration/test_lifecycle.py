@@ -202,8 +202,9 @@ def test_bind_mounts_and_tmpfs(podpy_bb: Podpy, tmp_path: object) -> None:
     podpy_bb("rm", "withmount")
     missing = podpy_bb("run", "--rm", "-v", "/no/such/dir:/x", "busybox", "true", check=False)
     assert missing.returncode == 125 and missing.stderr.startswith("Error: statfs /no/such/dir")
-    named = podpy_bb("run", "--rm", "-v", "myvol:/x", "busybox", "true", check=False)
-    assert named.returncode == 125 and "not supported yet" in named.stderr
+    bad = podpy_bb("run", "--rm", "-v", "my vol:/x", "busybox", "true", check=False)
+    assert bad.returncode == 125 and "invalid volume name" in bad.stderr
+    assert podpy_bb("volume", "ls", "-q").stdout == ""
     assert podpy_bb("ps", "-a", "-q").stdout == ""
 
 

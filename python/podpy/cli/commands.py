@@ -13,6 +13,7 @@ _C = "podpy.cli.containers"
 _I = "podpy.cli.images"
 _S = "podpy.cli.system"
 _N = "podpy.cli.networks"
+_V = "podpy.cli.volumes"
 
 CONTAINER_VERBS: dict[str, Entry] = {
     "attach": (f"{_C}.attach:attach", "Attach to a running container"),
@@ -99,6 +100,16 @@ NETWORK_VERBS: dict[str, Entry] = {
     "rm": (f"{_N}.rm:rm", "Remove networks"),
 }
 
+VOLUME_VERBS: dict[str, Entry] = {
+    "create": (f"{_V}.create:create", "Create a new volume"),
+    "exists": (f"{_V}.exists:exists", "Check if volume exists"),
+    "inspect": (f"{_V}.inspect:inspect", "Display detailed information on one or more volumes"),
+    "ls": (f"{_V}.ls:ls", "List volumes"),
+    "list": (f"{_V}.ls:ls", "List volumes"),
+    "prune": (f"{_V}.prune:prune", "Remove all unused volumes"),
+    "rm": (f"{_V}.rm:rm", "Remove one or more volumes"),
+}
+
 GROUPS: dict[str, tuple[dict[str, Entry], str]] = {
     "container": (CONTAINER_VERBS, "Manage containers"),
     "image": (IMAGE_VERBS, "Manage images"),
@@ -110,7 +121,7 @@ GROUPS: dict[str, tuple[dict[str, Entry], str]] = {
     "play": ({}, "Play containers, pods or volumes from a structured file"),
     "pod": ({}, "Manage pods"),
     "secret": ({}, "Manage secrets"),
-    "volume": ({}, "Manage volumes"),
+    "volume": (VOLUME_VERBS, "Manage volumes"),
 }
 
 TOP_VERBS: dict[str, Entry] = {

@@ -183,6 +183,7 @@ class RmOptions:
     all: bool = False
     ignore: bool = False
     timeout: int = 10
+    volumes: bool = False  # -v: the containers' anonymous volumes go too
 
 
 @record

@@ -83,6 +83,15 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     args_preview = [*entrypoint, *command]
     if not args_preview:
         raise PodpyError("no command or entrypoint provided, and no CMD or ENTRYPOINT from image")
+    user_mounts = list(gen.storage.mounts)
+    if image is not None and '"Volumes"' in image.config:
+        from podpy.runtime import volumes
+
+        user_mounts = volumes.with_image_volumes(image.config, user_mounts)
+    if any(m.type == "volume" for m in user_mounts):
+        from podpy.runtime import volumes
+
+        user_mounts = volumes.ensure_for_create(rt, user_mounts)
     userdata = rt.store_paths.container_userdata(container_id)
     log_path = ""
     if log.driver in (LOG_DRIVER_K8S_FILE, LOG_DRIVER_JSON_FILE):
@@ -99,7 +108,7 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         log_tag=log.tag, restart_policy=restart.name, restart_retries=restart.retries,
         stop_signal=gen.basic.stop_signal, stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv),
         read_only=gen.storage.read_only,
-        mounts=[m.to_oci() for m in gen.storage.mounts], tty=gen.basic.terminal, stdin=gen.basic.stdin,
+        mounts=[m.to_oci() for m in user_mounts], tty=gen.basic.terminal, stdin=gen.basic.stdin,
         security=asdict(gen.security), resources=asdict(gen.resources), init=gen.basic.init,
         init_path=gen.basic.init_path, pidfile=gen.basic.pidfile, read_only_tmpfs=gen.storage.read_only_tmpfs,
         networks=_joined_networks(rt, gen), static_ip=gen.network.static_ip, static_mac=gen.network.static_mac,
@@ -222,6 +231,10 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
         rootfs = rt.store.rootfs.mount(ctr.id, image.top_layer if image else "", volatile=ctr.config.auto_remove)
     if ctr.config.rootfs_from_image:
         ctr.state.rootfs = rootfs
+    if any(m.type == "volume" for m in gen.storage.mounts):
+        from podpy.runtime import volumes
+
+        gen = replace(gen, storage=replace(gen.storage, mounts=volumes.resolve(rt, gen.storage.mounts, rootfs)))
     userdata = rt.store_paths.container_userdata(ctr.id)
     ip = gateway = netns = dns_server = ""
     if ctr.config.networks:
@@ -433,7 +446,8 @@ def release_resources(rt: Runtime, ctr: Container, *, save: bool = True) -> None
             rt.state.save_state(ctr.id, ctr.state)
 
 
-def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = True) -> None:
+def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = True,
+                   volumes: bool = False) -> None:
     had_process = ctr.state.status in (ContainerStatus.RUNNING, ContainerStatus.PAUSED, ContainerStatus.EXITED,
                                        ContainerStatus.STOPPED, ContainerStatus.INITIALIZED)
     if delete_runtime_state and had_process and ctr.state.boot_id == rt.boot_id:
@@ -448,9 +462,13 @@ def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = 
         except FileNotFoundError:
             pass
     rt.state.remove_container(ctr.id)
+    if (volumes or ctr.config.auto_remove) and any(m["type"] == "volume" for m in ctr.config.mounts):
+        from podpy.runtime import volumes as volume_store
+
+        volume_store.remove_anonymous(rt, ctr)
 
 
-def remove(rt: Runtime, name_or_id: str, *, force: bool) -> str:
+def remove(rt: Runtime, name_or_id: str, *, force: bool, volumes: bool = False) -> str:
     """Remove a container (killing it first with ``force``); returns its full ID.
 
     Unlike Podman, `rm -f` does not send the stop signal and wait for the stop timeout first:
@@ -476,7 +494,7 @@ def remove(rt: Runtime, name_or_id: str, *, force: bool) -> str:
             _kill_and_wait(rt, ctr)  # Podman removes an initialized container without --force
             ctr = sync(rt, ctr)
         release_resources(rt, ctr)
-        _remove_locked(rt, ctr)
+        _remove_locked(rt, ctr, volumes=volumes)
     return ctr.id
 
 

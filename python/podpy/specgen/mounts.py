@@ -15,7 +15,7 @@ _IGNORED = ("z", "Z", "O", "U", "idmap", "copy", "nocopy")  # SELinux labels, ov
 @record
 class UserMount:
     destination: str
-    type: str  # "bind" | "tmpfs"
+    type: str  # "bind" | "tmpfs" | "volume" (source: the volume's name, "" for a new anonymous one)
     source: str
     options: list[str]
 
@@ -24,15 +24,29 @@ class UserMount:
                 "options": list(self.options)}
 
 
+_VOLUME_FLAGS = ("ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "nocopy", "copy", "U", "z", "Z")
+
+
+def _volume_mount(name: str, destination: str, opts: list[str], text: str) -> UserMount:
+    if not destination.startswith("/"):
+        raise UsageError(f"invalid container path {destination!r}, must be an absolute path")
+    for opt in opts:
+        if opt not in _VOLUME_FLAGS:
+            raise UsageError(f"invalid option type: {opt!r} in volume {text!r}")
+    return UserMount(os.path.normpath(destination), "volume", name, [o for o in opts if o not in ("z", "Z")])
+
+
 def parse_volume(text: str) -> UserMount:
-    """`SRC:DEST[:OPTS]` with an absolute host path; named volumes come with the volumes issue."""
+    """`SRC:DEST[:OPTS]` with an absolute host path or a volume name; `DEST` alone: an anonymous volume."""
     parts = text.split(":")
+    if len(parts) == 1 and parts[0].startswith("/"):
+        return _volume_mount("", parts[0], [], text)
     if len(parts) < 2 or len(parts) > 3 or not parts[0] or not parts[1]:
         raise UsageError(f"incorrect volume format {text!r}, should be [host-dir:]ctr-dir[:option]")
     source, destination = parts[0], parts[1]
     opts = parts[2].split(",") if len(parts) == 3 and parts[2] else []
     if not source.startswith(("/", ".")):
-        raise UsageError(f"named volume {source!r}: named volumes are not supported yet (use an absolute host path)")
+        return _volume_mount(source, destination, opts, text)
     if not destination.startswith("/"):
         raise UsageError(f"invalid container path {destination!r}, must be an absolute path")
     source = os.path.abspath(source)
@@ -68,7 +82,7 @@ _MOUNT_KEYS = {"type", "source", "src", "destination", "dst", "target", "ro", "r
 
 
 def parse_mount(text: str) -> UserMount:
-    """`--mount type=bind|tmpfs,…` in Podman's key=value syntax (named volumes come with the volumes issue)."""
+    """`--mount type=bind|tmpfs|volume,…` in Podman's key=value syntax."""
     fields: dict[str, str] = {}
     flags: list[str] = []
     for item in text.split(","):
@@ -104,6 +118,11 @@ def parse_mount(text: str) -> UserMount:
         if "tmpfs-mode" in fields:
             opts.append(f"mode={fields['tmpfs-mode']}")
         return UserMount(os.path.normpath(destination), "tmpfs", "tmpfs", opts)
-    if kind in ("volume", "image", "devpts", "glob", "ramfs"):
+    if kind == "volume":
+        opts = ["ro"] if readonly else []
+        if fields.get("volume-nocopy") in ("true", "1") or "volume-nocopy" in flags:
+            opts.append("nocopy")
+        return _volume_mount(fields.get("source") or fields.get("src") or "", destination, opts, text)
+    if kind in ("image", "devpts", "glob", "ramfs"):
         raise UsageError(f"--mount type={kind} is not supported yet")
     raise UsageError(f"invalid filesystem type {kind!r}")

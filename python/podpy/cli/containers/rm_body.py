@@ -17,7 +17,7 @@ def rm(state: CliState, *, force: bool, remove_all: bool, ignore: bool, timeout:
     if not names and not remove_all:
         raise UsageError("must specify at least one container name or ID")
     reports = state.engine.containers.remove(
-        names, RmOptions(force=force, all=remove_all, ignore=ignore, timeout=timeout))
+        names, RmOptions(force=force, all=remove_all, ignore=ignore, timeout=timeout, volumes=volumes))
     code = print_item_reports(reports, shown=None if remove_all else list(names))
     reasons = {r.reason for r in reports if r.error}
     if not code or reasons - {"no_such_container", "invalid_state"}:

@@ -578,7 +578,7 @@ class ContainersEngine:
         reports = []
         for name in targets:
             try:
-                reports.append(ItemReport(remove(rt, name, force=opts.force)))
+                reports.append(ItemReport(remove(rt, name, force=opts.force, volumes=opts.volumes)))
             except PodpyError as e:
                 if opts.ignore and e.code == "no_such_container":
                     continue

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from podpy.engine.local.images import ImagesEngine
     from podpy.engine.local.networks import NetworksEngine
     from podpy.engine.local.system import SystemEngine
+    from podpy.engine.local.volumes import VolumesEngine
     from podpy.runtime.runtime import Runtime
 
 
@@ -74,6 +75,12 @@ class LocalEngine:
         from podpy.engine.local.networks import NetworksEngine
 
         return NetworksEngine(self)
+
+    @cached_property
+    def volumes(self) -> VolumesEngine:
+        from podpy.engine.local.volumes import VolumesEngine
+
+        return VolumesEngine(self)
 
     def close(self) -> None:
         if "runtime" in self.__dict__:

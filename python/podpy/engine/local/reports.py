@@ -149,7 +149,8 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
             "Data": {"LowerDir": lower, "MergedDir": os.path.join(layer_dir, "merged"),
                      "UpperDir": os.path.join(layer_dir, "diff"), "WorkDir": os.path.join(layer_dir, "work")},
         },
-        "Mounts": [{"Type": m["type"], "Source": m["source"], "Destination": m["destination"], "Driver": "",
+        "Mounts": [_volume_mount(rt, m) if m["type"] == "volume" else
+                   {"Type": m["type"], "Source": m["source"], "Destination": m["destination"], "Driver": "",
                     "Mode": "", "Options": [o for o in m["options"] if o not in ("ro", "rw")],
                     "RW": "ro" not in m["options"], "Propagation": next(
                         (o for o in m["options"] if o.endswith(("shared", "slave", "private"))), "")}
@@ -319,3 +320,11 @@ def inspect_image(rt: Runtime, image: Image) -> dict[str, Any]:
         "History": config.get("history") or [],
         "NamesHistory": list(image.names),
     }
+
+
+def _volume_mount(rt: Runtime, m: dict[str, Any]) -> dict[str, Any]:
+    """A volume as Podman shows it: its name, its data directory as the source, the local driver."""
+    name = str(m["source"])
+    return {"Type": "volume", "Name": name, "Source": os.path.join(rt.opts.graph_root, "volumes", name, "_data"),
+            "Destination": m["destination"], "Driver": "local", "Mode": "",
+            "Options": ["nosuid", "nodev", "rbind"], "RW": "ro" not in m["options"], "Propagation": "rprivate"}

@@ -1,0 +1,1 @@
+"""`podpy volume` verbs."""

@@ -1,0 +1,24 @@
+"""podpy volume prune: remove the volumes no container uses."""
+
+from __future__ import annotations
+
+import click
+
+from podpy.cli.state import cli_state
+
+
+@click.command("prune", help="Remove all unused volumes")
+@click.option("-f", "--force", is_flag=True, help="Do not prompt for confirmation")
+def prune(force: bool) -> int:
+    import sys
+
+    if not force:
+        sys.stdout.write("WARNING! This will remove all volumes not used by at least one container. "
+                         "The following volumes will be removed:\n")
+        sys.stdout.write("Are you sure you want to continue? [y/N] ")
+        sys.stdout.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            return 0
+    for name in cli_state().engine.volumes.prune():
+        sys.stdout.write(name + "\n")
+    return 0

@@ -1,0 +1,121 @@
+"""Named and anonymous volumes through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from tests.conftest import needs_root
+from tests.support.podpy import Podpy
+
+pytestmark = needs_root
+
+
+def _inspect(podpy: Podpy, name: str) -> dict[str, object]:
+    data = json.loads(podpy("volume", "inspect", name).stdout)
+    assert len(data) == 1
+    return dict(data[0])
+
+
+def test_create_ls_inspect_rm(podpy: Podpy) -> None:
+    assert podpy("volume", "create", "--label", "k=v", "v1").stdout.strip() == "v1"
+    dup = podpy("volume", "create", "v1", check=False)
+    assert dup.returncode == 125 and "volume with name v1 already exists" in dup.stderr
+    assert podpy("volume", "create", "--ignore", "v1").stdout.strip() == "v1"
+    anon = podpy("volume", "create").stdout.strip()
+    assert len(anon) == 64
+    data = _inspect(podpy, "v1")
+    assert data["Driver"] == "local" and data["Scope"] == "local" and data["Labels"] == {"k": "v"}
+    assert data["Mountpoint"] == os.path.join(podpy.root, "volumes", "v1", "_data")
+    assert os.path.isdir(str(data["Mountpoint"]))
+    assert set(data) == {"Name", "Driver", "Mountpoint", "CreatedAt", "Labels", "Scope", "Options", "MountCount",
+                         "NeedsCopyUp", "NeedsChown"}
+    assert podpy("volume", "ls", "-q", "--filter", "label=k=v").stdout.split() == ["v1"]
+    assert podpy("volume", "ls", "--format", "{{.Name}} {{.Driver}}").stdout.split("\n")[0] == "v1 local"
+    assert podpy("volume", "exists", "v1").returncode == 0
+    assert podpy("volume", "exists", "nope", check=False).returncode == 1
+    missing = podpy("volume", "rm", "nope", check=False)
+    assert missing.returncode == 1 and 'no volume with name "nope" found' in missing.stderr
+    assert podpy("volume", "rm", "v1", anon).stdout.split() == ["v1", anon]
+    assert not os.path.exists(os.path.join(podpy.root, "volumes", "v1"))
+    assert podpy("volume", "ls", "-q").stdout == ""
+
+
+def test_data_survives_and_is_shared(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--rm", "-v", "data:/data", "busybox", "sh", "-c", "echo hello > /data/f")
+    assert podpy_bb("volume", "ls", "-q").stdout.split() == ["data"]
+    podpy_bb("run", "-d", "--name", "a", "-v", "data:/data", "busybox", "sleep", "60")
+    podpy_bb("run", "--name", "b", "--mount", "type=volume,source=data,target=/mnt", "busybox",
+             "sh", "-c", "echo from-b >> /mnt/f")
+    assert podpy_bb("exec", "a", "cat", "/data/f").stdout.split() == ["hello", "from-b"]
+    ro = podpy_bb("run", "--rm", "-v", "data:/data:ro", "busybox", "touch", "/data/x", check=False)
+    assert ro.returncode != 0
+    mounts = json.loads(podpy_bb("inspect", "a").stdout)[0]["Mounts"]
+    assert [(m["Type"], m["Name"], m["Destination"], m["Driver"], m["RW"]) for m in mounts] == [
+        ("volume", "data", "/data", "local", True)]
+    busy = podpy_bb("volume", "rm", "data", check=False)
+    assert busy.returncode == 2 and "volume data is being used by the following container(s)" in busy.stderr
+    podpy_bb("rm", "b")
+    assert podpy_bb("volume", "rm", "-f", "data").stdout.strip() == "data"
+    assert podpy_bb("ps", "-a", "-q").stdout == ""
+
+
+def test_copy_up_and_nocopy(podpy_bb: Podpy) -> None:
+    out = podpy_bb("run", "--rm", "-v", "bins:/bin", "busybox", "/bin/busybox", "ls", "/bin").stdout.split()
+    assert "busybox" in out
+    assert os.path.exists(os.path.join(podpy_bb.root, "volumes", "bins", "_data", "busybox"))
+    assert _inspect(podpy_bb, "bins")["NeedsCopyUp"] is False
+    podpy_bb("volume", "create", "empty")
+    podpy_bb("run", "--rm", "-v", "empty:/etc:nocopy", "busybox", "true")
+    assert not os.path.exists(os.path.join(podpy_bb.root, "volumes", "empty", "_data", "passwd"))
+    podpy_bb("volume", "rm", "bins", "empty")
+
+
+def test_anonymous_volumes(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--rm", "-v", "/scratch", "busybox", "sh", "-c", "echo x > /scratch/f")
+    assert podpy_bb("volume", "ls", "-q").stdout == ""
+    podpy_bb("run", "--name", "keep", "-v", "/scratch", "busybox", "true")
+    names = podpy_bb("volume", "ls", "-q").stdout.split()
+    assert len(names) == 1 and len(names[0]) == 64
+    podpy_bb("rm", "-v", "keep")
+    assert podpy_bb("volume", "ls", "-q").stdout == ""
+
+
+def test_prune_keeps_used(podpy_bb: Podpy) -> None:
+    podpy_bb("volume", "create", "unused")
+    podpy_bb("create", "--name", "user", "-v", "used:/u", "busybox", "true")
+    assert podpy_bb("volume", "prune", "-f").stdout.split() == ["unused"]
+    assert podpy_bb("volume", "ls", "-q").stdout.split() == ["used"]
+    podpy_bb("rm", "user")
+    podpy_bb("volume", "rm", "used")
+
+
+def test_tmpfs_volume(podpy_bb: Podpy) -> None:
+    podpy_bb("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "-o", "o=size=1m", "tv")
+    out = podpy_bb("run", "--rm", "-v", "tv:/t", "busybox", "sh", "-c", "grep ' /t ' /proc/mounts").stdout
+    assert "tmpfs" in out
+    podpy_bb("volume", "rm", "tv")
+    assert not os.path.exists(os.path.join(podpy_bb.root, "volumes", "tv"))
+
+
+def test_image_volumes_are_anonymous_and_copied_up(podpy_bb: Podpy) -> None:
+    import shutil
+    import tempfile
+
+    from tests.support.images import busybox_layer, write_oci_layout
+
+    base = tempfile.mkdtemp(prefix="podpy-img-")
+    try:
+        write_oci_layout(os.path.join(base, "withvol"), "localhost/withvol:latest", [busybox_layer()],
+                         {"Cmd": ["sh"], "Volumes": {"/etc": {}}})
+        podpy_bb("load", "-i", os.path.join(base, "withvol"))
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    podpy_bb("run", "--name", "iv", "withvol", "cat", "/etc/passwd")
+    names = podpy_bb("volume", "ls", "-q").stdout.split()
+    assert len(names) == 1
+    assert os.path.exists(os.path.join(podpy_bb.root, "volumes", names[0], "_data", "passwd"))
+    podpy_bb("rm", "-v", "iv")
+    assert podpy_bb("volume", "ls", "-q").stdout == ""
+    podpy_bb("run", "--rm", "withvol", "true")
+    assert podpy_bb("volume", "ls", "-q").stdout == ""
