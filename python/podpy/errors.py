@@ -51,6 +51,10 @@ class NoSuchVolume(NotFoundError):
     code = "no_such_volume"
 
 
+class NoSuchSecret(NotFoundError):
+    code = "no_such_secret"
+
+
 class VolumeInUse(PodpyError):
     """Containers use the volume (`volume rm` exits 2 for it, as Podman does)."""
 

@@ -14,6 +14,7 @@ _I = "podpy.cli.images"
 _S = "podpy.cli.system"
 _N = "podpy.cli.networks"
 _V = "podpy.cli.volumes"
+_SE = "podpy.cli.secrets"
 
 CONTAINER_VERBS: dict[str, Entry] = {
     "attach": (f"{_C}.attach:attach", "Attach to a running container"),
@@ -110,6 +111,15 @@ VOLUME_VERBS: dict[str, Entry] = {
     "rm": (f"{_V}.rm:rm", "Remove one or more volumes"),
 }
 
+SECRET_VERBS: dict[str, Entry] = {
+    "create": (f"{_SE}.create:create", "Create a new secret"),
+    "exists": (f"{_SE}.exists:exists", "Check if a secret exists"),
+    "inspect": (f"{_SE}.inspect:inspect", "Inspect a secret"),
+    "ls": (f"{_SE}.ls:ls", "List secrets"),
+    "list": (f"{_SE}.ls:ls", "List secrets"),
+    "rm": (f"{_SE}.rm:rm", "Remove one or more secrets"),
+}
+
 GROUPS: dict[str, tuple[dict[str, Entry], str]] = {
     "container": (CONTAINER_VERBS, "Manage containers"),
     "image": (IMAGE_VERBS, "Manage images"),
@@ -120,7 +130,7 @@ GROUPS: dict[str, tuple[dict[str, Entry], str]] = {
     "network": (NETWORK_VERBS, "Manage networks"),
     "play": ({}, "Play containers, pods or volumes from a structured file"),
     "pod": ({}, "Manage pods"),
-    "secret": ({}, "Manage secrets"),
+    "secret": (SECRET_VERBS, "Manage secrets"),
     "volume": (VOLUME_VERBS, "Manage volumes"),
 }
 

@@ -72,6 +72,7 @@ class RunOptions:
     pidfile: str = ""
     read_only_tmpfs: bool = True
     mounts: list[str] = field(default_factory=list)  # --mount values
+    secrets: list[str] = field(default_factory=list)  # --secret values
     rootfs: bool = False  # --rootfs: ``image`` is a directory to run in
     pull: str = "missing"  # always | missing | never | newer
     env_host: bool = False

@@ -92,6 +92,11 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         from podpy.runtime import volumes
 
         user_mounts = volumes.ensure_for_create(rt, user_mounts)
+    secret_refs: list[dict[str, object]] = []
+    if gen.storage.secrets:
+        from podpy.runtime import secrets
+
+        secret_refs = secrets.resolve_for_create(rt, gen.storage.secrets)
     userdata = rt.store_paths.container_userdata(container_id)
     log_path = ""
     if log.driver in (LOG_DRIVER_K8S_FILE, LOG_DRIVER_JSON_FILE):
@@ -115,7 +120,7 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         ports=_host_ports(gen, image), network_aliases=list(gen.network.aliases),
         dns_servers=list(gen.network.dns_servers), dns_search=list(gen.network.dns_search),
         dns_options=list(gen.network.dns_options),
-        add_hosts=list(gen.network.add_hosts),
+        add_hosts=list(gen.network.add_hosts), secrets=secret_refs,
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     if gen.basic.name:
@@ -236,6 +241,12 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
 
         gen = replace(gen, storage=replace(gen.storage, mounts=volumes.resolve(rt, gen.storage.mounts, rootfs)))
     userdata = rt.store_paths.container_userdata(ctr.id)
+    if ctr.config.secrets:
+        from podpy.runtime import secrets
+
+        secret_mounts, secret_env = secrets.for_start(rt, ctr, userdata)
+        gen = replace(gen, basic=replace(gen.basic, env={**gen.basic.env, **secret_env}),
+                      storage=replace(gen.storage, mounts=[*gen.storage.mounts, *secret_mounts]))
     ip = gateway = netns = dns_server = ""
     if ctr.config.networks:
         from podpy.runtime import network_setup

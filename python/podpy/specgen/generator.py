@@ -9,6 +9,10 @@ from podpy.specgen.resources import ResourceSpec
 from podpy.specgen.security import SecuritySpec
 from podpy.util.record import field, record
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 NETWORK_MODES = ("none", "host", "private", "bridge")
 
 
@@ -39,6 +43,7 @@ class StorageSpec:
     read_only: bool = False
     read_only_tmpfs: bool = True  # with --read-only: tmpfs on /run, /tmp and /var/tmp (Podman's default)
     mounts: list[UserMount] = field(default_factory=list)
+    secrets: list[dict[str, Any]] = field(default_factory=list)  # --secret references (names, not data)
 
 
 @record(frozen=False)

@@ -1,4 +1,4 @@
-"""`-v/--volume` bind mounts and `--tmpfs`, parsed and checked the way Podman does."""
+"""`-v/--volume`, `--mount`, `--tmpfs` and `--secret`, parsed and checked the way Podman does."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import os
 
 from podpy.errors import NotFoundError, UsageError
 from podpy.util.record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _PROPAGATION = ("shared", "rshared", "slave", "rslave", "private", "rprivate", "unbindable", "runbindable")
 _BIND_FLAGS = ("ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "bind", "rbind")
@@ -126,3 +130,28 @@ def parse_mount(text: str) -> UserMount:
     if kind in ("image", "devpts", "glob", "ramfs"):
         raise UsageError(f"--mount type={kind} is not supported yet")
     raise UsageError(f"invalid filesystem type {kind!r}")
+
+
+def parse_secret(text: str) -> dict[str, Any]:
+    """`NAME[,type=mount|env,target=…,uid=…,gid=…,mode=…]` as Podman's --secret takes it."""
+    name, *rest = text.split(",")
+    ref: dict[str, Any] = {"name": name, "type": "mount", "target": "", "uid": 0, "gid": 0, "mode": 0o444}
+    for item in rest:
+        key, sep, value = item.partition("=")
+        if not sep or key not in ("type", "target", "uid", "gid", "mode"):
+            raise UsageError(f"option {item!r} invalid: invalid --secret flag")
+        if key in ("uid", "gid", "mode"):
+            try:
+                ref[key] = int(value, 8 if key == "mode" else 10)
+            except ValueError:
+                raise UsageError(f"{key} {value!r} invalid: invalid --secret flag") from None
+        elif key == "type" and value not in ("mount", "env"):
+            raise UsageError(f"type {value} is invalid: must be 'mount' or 'env': invalid --secret flag")
+        else:
+            ref[key] = value
+    if not name:
+        raise UsageError(f"{text!r}: invalid --secret flag")
+    if ref["type"] == "env" and any(f"{k}=" in text for k in ("uid", "gid", "mode")):
+        raise UsageError("UID, GID, Mode options cannot be set with secret option env: invalid --secret flag")
+    ref["target"] = ref["target"] or name
+    return ref

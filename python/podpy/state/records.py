@@ -62,6 +62,7 @@ class ContainerConfig:
     dns_search: list[str] = field(default_factory=list)
     dns_options: list[str] = field(default_factory=list)
     add_hosts: list[str] = field(default_factory=list)  # NAME:IP lines for /etc/hosts
+    secrets: list[dict[str, Any]] = field(default_factory=list)  # --secret: name, id, type, target, uid, gid, mode
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

@@ -39,6 +39,8 @@ _OPTIONS = (
     click.option("--tmpfs", multiple=True, help="Mount a temporary filesystem (tmpfs) into a container"),
     click.option("--mount", "mounts", multiple=True,
                  help="Attach a filesystem mount to the container (type=bind|tmpfs,…)"),
+    click.option("--secret", "secrets", multiple=True,
+                 help="Add secret to container (NAME[,type=mount|env,target=…,uid=…,gid=…,mode=…])"),
     click.option("--env-host", is_flag=True, help="Use all current host environment variables in container"),
     click.option("--pull", type=click.Choice(["always", "missing", "never", "newer"]), default="missing",
                  show_default=True, help="Pull image policy"),

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from podpy.engine.local.containers import ContainersEngine
     from podpy.engine.local.images import ImagesEngine
     from podpy.engine.local.networks import NetworksEngine
+    from podpy.engine.local.secrets import SecretsEngine
     from podpy.engine.local.system import SystemEngine
     from podpy.engine.local.volumes import VolumesEngine
     from podpy.runtime.runtime import Runtime
@@ -81,6 +82,12 @@ class LocalEngine:
         from podpy.engine.local.volumes import VolumesEngine
 
         return VolumesEngine(self)
+
+    @cached_property
+    def secrets(self) -> SecretsEngine:
+        from podpy.engine.local.secrets import SecretsEngine
+
+        return SecretsEngine(self)
 
     def close(self) -> None:
         if "runtime" in self.__dict__:

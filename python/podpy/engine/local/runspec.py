@@ -5,7 +5,7 @@ from __future__ import annotations
 from podpy.engine.entities import RunOptions, UpdateOptions
 from podpy.errors import UsageError
 from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
-from podpy.specgen.mounts import parse_mount, parse_tmpfs, parse_volume
+from podpy.specgen.mounts import parse_mount, parse_secret, parse_tmpfs, parse_volume
 from podpy.specgen.resources import ResourceSpec, parse_memory
 from podpy.specgen.security import SecuritySpec, parse_security_opts
 from podpy.util.record import replace
@@ -203,7 +203,8 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
                         init_path=opts.init_path, pidfile=opts.pidfile),
         storage=StorageSpec(read_only=opts.read_only, read_only_tmpfs=opts.read_only_tmpfs,
                             mounts=[*map(parse_volume, opts.volumes), *map(parse_tmpfs, opts.tmpfs),
-                                    *map(parse_mount, opts.mounts)]),
+                                    *map(parse_mount, opts.mounts)],
+                            secrets=[parse_secret(s) for s in opts.secrets]),
         network=network_spec(opts),
         security=security_spec(opts),
         resources=resource_spec(opts),

@@ -1,0 +1,1 @@
+"""`podpy secret` verbs."""
