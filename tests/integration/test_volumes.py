@@ -119,3 +119,11 @@ def test_image_volumes_are_anonymous_and_copied_up(podpy_bb: Podpy) -> None:
     assert podpy_bb("volume", "ls", "-q").stdout == ""
     podpy_bb("run", "--rm", "withvol", "true")
     assert podpy_bb("volume", "ls", "-q").stdout == ""
+
+
+def test_U_chowns_to_the_container_user(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--rm", "-v", "owned:/data", "busybox", "sh", "-c", "mkdir /data/d && touch /data/d/f")
+    out = podpy_bb("run", "--rm", "--user", "1000:1000", "-v", "owned:/data:U", "busybox", "sh", "-c",
+                   "stat -c '%u:%g' /data /data/d /data/d/f && touch /data/mine").stdout.split()
+    assert out == ["1000:1000"] * 3
+    podpy_bb("volume", "rm", "owned")

@@ -262,6 +262,10 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
     from podpy.runtime.workdir import ensure_workdir
 
     ensure_workdir(rootfs, gen.basic.workdir or defaults.workdir, user.uid, user.gid)
+    if any(m["type"] == "volume" and "U" in m["options"] for m in ctr.config.mounts):
+        from podpy.runtime import volumes
+
+        volumes.chown_for_user(rt, ctr.config.mounts, user.uid, user.gid)
     spec = build_oci_spec(gen, defaults, rootfs=rootfs, user=user, hostname=ctr.config.hostname, files=files,
                           rlimits=_rlimits(rt, gen.resources.ulimits), cgroups_path=f"/podpy/podpy-{ctr.id}",
                           console_size=console_size, host=_host_defaults(rt, gen),

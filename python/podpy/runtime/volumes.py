@@ -195,6 +195,18 @@ def resolve(rt: Runtime, mounts: list[UserMount], rootfs: str) -> list[UserMount
     return out
 
 
+def chown_for_user(rt: Runtime, mounts: list[dict[str, Any]], uid: int, gid: int) -> None:
+    """`:U`: the volume's content belongs to the container's user (recursively, as Podman does)."""
+    for m in mounts:
+        if m["type"] != "volume" or "U" not in m["options"]:
+            continue
+        top = mountpoint(rt, str(m["source"]))
+        os.lchown(top, uid, gid)
+        for parent, dirs, files in os.walk(top):
+            for entry in (*dirs, *files):
+                os.lchown(os.path.join(parent, entry), uid, gid)
+
+
 def _mount_device(vol: Volume, mp: str) -> None:
     kind, device = vol.options.get("type", ""), vol.options.get("device", "")
     if not kind and not device:
