@@ -127,3 +127,11 @@ def test_U_chowns_to_the_container_user(podpy_bb: Podpy) -> None:
                    "stat -c '%u:%g' /data /data/d /data/d/f && touch /data/mine").stdout.split()
     assert out == ["1000:1000"] * 3
     podpy_bb("volume", "rm", "owned")
+
+
+def test_failed_create_leaves_no_anonymous_volume(podpy_bb: Podpy) -> None:
+    podpy_bb("create", "--name", "taken", "busybox", "true")
+    dup = podpy_bb("create", "--name", "taken", "-v", "/anon", "busybox", "true", check=False)
+    assert dup.returncode == 125 and "already in use" in dup.stderr
+    assert podpy_bb("volume", "ls", "-q").stdout == ""
+    podpy_bb("rm", "taken")

@@ -123,17 +123,21 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         add_hosts=list(gen.network.add_hosts), secrets=secret_refs,
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
-    if gen.basic.name:
-        rt.state.add_container(config, state)
-    else:
-        for attempt in range(_NAME_ATTEMPTS):
-            config = replace(config, name=random_name())
-            try:
-                rt.state.add_container(config, state)
-                break
-            except NameInUse:
-                if attempt == _NAME_ATTEMPTS - 1:
-                    raise
+    try:
+        if gen.basic.name:
+            rt.state.add_container(config, state)
+        else:
+            for attempt in range(_NAME_ATTEMPTS):
+                config = replace(config, name=random_name())
+                try:
+                    rt.state.add_container(config, state)
+                    break
+                except NameInUse:
+                    if attempt == _NAME_ATTEMPTS - 1:
+                        raise
+    except BaseException:
+        _drop_new_anonymous_volumes(rt, config, state)
+        raise
     try:
         if image is not None:
             rt.store.rootfs.create(container_id, image.id)
@@ -142,10 +146,18 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     except BaseException:
         rt.store.rootfs.delete(container_id)
         rt.state.remove_container(container_id)
+        _drop_new_anonymous_volumes(rt, config, state)
         raise
     state.status = ContainerStatus.CREATED
     rt.state.save_state(container_id, state)
     return Container(config, state)
+
+
+def _drop_new_anonymous_volumes(rt: Runtime, config: ContainerConfig, state: ContainerState) -> None:
+    if any(m["type"] == "volume" for m in config.mounts):
+        from podpy.runtime import volumes
+
+        volumes.remove_anonymous(rt, Container(config, state))
 
 
 def _joined_networks(rt: Runtime, gen: SpecGenerator) -> list[str]:
