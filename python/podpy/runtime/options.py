@@ -14,6 +14,7 @@ class RuntimeOptions:
     graph_root: str
     run_root: str
     storage_driver: str = "overlay"
+    storage_mount_options: str = ""  # storage.conf's overlay mountopt
     runtime_name: str | None = None  # None: let the host probe choose
     cgroup_manager: str | None = None
     default_ulimits: tuple[str, ...] = ()

@@ -37,7 +37,8 @@ def current_boot_id() -> str:
 class Runtime:
     def __init__(self, opts: RuntimeOptions) -> None:
         self.opts = opts
-        self.store_paths = StorePaths(opts.graph_root, opts.run_root, opts.storage_driver)
+        self.store_paths = StorePaths(opts.graph_root, opts.run_root, opts.storage_driver,
+                                      opts.storage_mount_options)
         self.run_paths = RunPaths(opts.run_root)
         if not os.path.isdir(self.run_paths.exits_dir):
             self.run_paths.ensure()

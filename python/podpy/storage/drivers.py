@@ -77,6 +77,26 @@ def unmount(target: str) -> None:
         raise StorageError(f"unmounting {target}: {e.strerror or e}") from e
 
 
+# mount(2) flags among storage.conf's mountopt words; the rest are overlay's own options.
+_FLAG_WORDS = {"ro": 1, "nosuid": 2, "nodev": 4, "noexec": 8, "sync": 16, "noatime": 1024, "nodiratime": 2048,
+               "relatime": 1 << 21, "strictatime": 1 << 24}
+
+
+def mount_options(mountopt: str) -> tuple[int, str]:
+    """storage.conf's overlay `mountopt` as mount flags and extra data (`,key=value…`), as containers/storage
+    splits it."""
+    flags = 0
+    data: list[str] = []
+    for word in (w.strip() for w in mountopt.split(",")):
+        if not word:
+            continue
+        if word in _FLAG_WORDS:
+            flags |= _FLAG_WORDS[word]
+        else:
+            data.append(word)
+    return flags, "".join("," + d for d in data)
+
+
 def _mount_in(base: str, lowers: list[str], build: str, target: str, flags: int) -> None:
     """An overlay mount whose option string is limited to one page: with many layers (128 and more) the
     lower dirs are given relative to ``base``, which the mount call runs in (as containers/storage does)."""
@@ -111,7 +131,8 @@ class OverlayDriver:
             empty = os.path.join(os.path.dirname(target), "empty")
             os.makedirs(empty, mode=0o700, exist_ok=True)
             lowers = [*lowers, empty]
-        _mount_in(self.paths.layers_dir, lowers, "lowerdir={lowers}", target, _MS_RDONLY)
+        flags, data = mount_options(self.paths.mount_options)
+        _mount_in(self.paths.layers_dir, lowers, "lowerdir={lowers}" + data, target, _MS_RDONLY | flags)
 
     def create_rootfs(self, base: str, image_root: str | None) -> None:
         for sub in ("diff", "work", "merged"):
@@ -131,8 +152,9 @@ class OverlayDriver:
             if os.path.lexists(marker):
                 remove_tree(marker)
         if lowers:
-            _mount_in(self.paths.layers_dir, lowers, f"lowerdir={{lowers}},upperdir={upper},workdir={work}{options}",
-                      merged, 0)
+            flags, data = mount_options(self.paths.mount_options)
+            build = f"lowerdir={{lowers}},upperdir={upper},workdir={work}{options}{data}"
+            _mount_in(self.paths.layers_dir, lowers, build, merged, flags)
         else:
             _native.mount(upper, merged, "none", _MS_BIND, None)
         return merged

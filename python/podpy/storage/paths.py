@@ -12,6 +12,7 @@ class StorePaths:
     graph_root: str
     run_root: str
     driver: str = "overlay"
+    mount_options: str = ""  # storage.conf [storage.options.overlay] mountopt, added to every overlay mount
 
     @property
     def db(self) -> str:

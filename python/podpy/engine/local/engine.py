@@ -33,6 +33,7 @@ def runtime_options(opts: EngineOptions) -> RuntimeOptions:
         global_args += ["--log-level", opts.log_level]
     return RuntimeOptions(
         graph_root=cfg.storage.graphroot, run_root=cfg.storage.runroot, storage_driver=cfg.storage.driver,
+        storage_mount_options=cfg.storage.overlay.mountopt,
         runtime_name=opts.runtime, cgroup_manager=opts.cgroup_manager,
         default_ulimits=tuple(cfg.containers.containers.default_ulimits),
         log_driver=cfg.containers.containers.log_driver or "k8s-file",
