@@ -16,41 +16,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benches.harness import Side, compare, have_podman  # noqa: E402
+from benches.load_archive import FOUR_LAYERS, docker_archive  # noqa: E402
 from benches.stores import PODMAN_CONF, podpy_command  # noqa: E402
-
-FOUR_LAYERS = ("/usr/share/locale", "/usr/share/doc", "/usr/lib/python3", "/etc")
-
-
-def docker_archive(sources: tuple[str, ...], tag: str, dest: str) -> int:
-    """A docker-archive with one uncompressed layer per source directory; the layers' total size."""
-    import hashlib
-    import io
-    import json
-    import tarfile
-
-    diff_ids, total = [], 0
-    with tarfile.open(dest, "w") as archive:
-        for source in sources:
-            buf = io.BytesIO()
-            with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as layer:
-                layer.add(source, arcname=source.lstrip("/"), recursive=True)
-            data = buf.getvalue()
-            diff_ids.append(hashlib.sha256(data).hexdigest())
-            total += len(data)
-            info = tarfile.TarInfo(f"{diff_ids[-1]}.tar")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-        config = json.dumps({"architecture": "amd64", "os": "linux", "created": "2026-01-01T00:00:00Z",
-                             "config": {"Cmd": ["sh"]},
-                             "rootfs": {"type": "layers", "diff_ids": [f"sha256:{d}" for d in diff_ids]}}).encode()
-        config_name = hashlib.sha256(config).hexdigest() + ".json"
-        manifest = json.dumps([{"Config": config_name, "RepoTags": [tag],
-                                "Layers": [f"{d}.tar" for d in diff_ids]}]).encode()
-        for name, data in ((config_name, config), ("manifest.json", manifest)):
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return total
 
 
 def main() -> None:
@@ -63,7 +30,7 @@ def main() -> None:
     archive = os.path.join(base, "archive.tar")
     out = os.path.join(base, "out.tar")
     try:
-        size = docker_archive(FOUR_LAYERS, "localhost/bench:latest", archive)
+        size = docker_archive(FOUR_LAYERS, "localhost/bench:latest", archive, base)
         print(f"four layers, {size / 1e6:.0f} MB uncompressed")
         podpy_base = [*podpy_command(), "--root", f"{base}/podpy/root", "--runroot", f"{base}/podpy/run"]
         subprocess.run([*podpy_base, "load", "-i", archive], check=True, capture_output=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 _DECIMAL = ("B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB")
 
 
-def human_size(size: float, precision: int = 3) -> str:
-    """HumanSizeWithPrecision: 3 significant digits, decimal units, e.g. `8.86 kB`."""
+def human_size(size: float, precision: int = 3, sep: str = " ") -> str:
+    """HumanSizeWithPrecision: 3 significant digits, decimal units, e.g. `8.86 kB` (`stats` writes
+    go-units' HumanSize: four digits and no space, `1.397MB`)."""
     index = 0
     while size >= 1000.0 and index < len(_DECIMAL) - 1:
         size /= 1000.0
@@ -14,7 +15,7 @@ def human_size(size: float, precision: int = 3) -> str:
     text = f"{size:.{precision}g}"
     if "e" in text:
         text = f"{size:.0f}"
-    return f"{text} {_DECIMAL[index]}"
+    return f"{text}{sep}{_DECIMAL[index]}"
 
 
 _BINARY = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}

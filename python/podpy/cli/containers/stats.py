@@ -23,12 +23,9 @@ HEADERS = {"ID": "ID", "Name": "NAME", "CPUPerc": "CPU %", "MemUsage": "MEM USAG
 
 def human(size: float) -> str:
     """go-units HumanSize: four significant digits, decimal units, no space (`1.397MB`)."""
-    units = ("B", "kB", "MB", "GB", "TB", "PB")
-    index = 0
-    while size >= 1000.0 and index < len(units) - 1:
-        size /= 1000.0
-        index += 1
-    return f"{size:.4g}{units[index]}"
+    from podpy.util.units import human_size
+
+    return human_size(size, 4, sep="")
 
 
 def go_duration(seconds: float) -> str:

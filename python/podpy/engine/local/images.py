@@ -427,16 +427,14 @@ def _insecure(host: str) -> bool:
 
 
 def parse_duration(text: str) -> float:
-    """A Go duration ("1s", "500ms", "1m30s") in seconds."""
-    import re
-
+    """A Go duration ("1s", "500ms", "1m30s") in seconds; Go's error for anything else."""
     from podpy.errors import UsageError
+    from podpy.util.timefmt import parse_go_duration
 
-    units = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-    parts = re.findall(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)", text)
-    if not text or "".join(n + u for n, u in parts) != text:
-        raise UsageError(f"time: invalid duration {text!r}")
-    return sum(float(n) * units[u] for n, u in parts)
+    try:
+        return parse_go_duration(text)
+    except ValueError:
+        raise UsageError(f"time: invalid duration {text!r}") from None
 
 
 def client_options(reg: RegistryOptions) -> ClientOptions:
