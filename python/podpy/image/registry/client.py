@@ -18,6 +18,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from podpy.errors import AuthenticationError, RegistryError
@@ -29,6 +30,7 @@ USER_AGENT = "podpy (containers/image compatible)"
 JSON_LIMIT = 4 << 20
 _TIMEOUT = 60.0
 _MAX_REDIRECTS = 5
+Body = bytes | Callable[[], Iterable[bytes]] | None  # a request body; a callable is called once per send
 _ITEM = re.compile(r'\s*,?\s*([A-Za-z][\w-]*)(?:\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*)))?')
 
 
@@ -229,12 +231,12 @@ class RegistryClient:
         for conn in idle:
             conn.close()
 
-    def _send(self, method: str, path: str, headers: dict[str, str], *, stream: bool
+    def _send(self, method: str, path: str, headers: dict[str, str], *, stream: bool, body: Body = None
               ) -> http.client.HTTPResponse | Reply:
         """One request on this registry's scheme, switching to http once when https cannot work."""
         while True:
             try:
-                return self._send_on(self.scheme, method, path, headers, stream=stream)
+                return self._send_on(self.scheme, method, path, headers, stream=stream, body=body)
             except (ssl.SSLError, ConnectionResetError, http.client.BadStatusLine) as e:
                 if self._scheme_known or isinstance(e, ssl.SSLCertVerificationError):
                     raise
@@ -244,14 +246,14 @@ class RegistryClient:
             else:
                 self._scheme_known = True
 
-    def _send_on(self, scheme: str, method: str, path: str, headers: dict[str, str], *, stream: bool
-                 ) -> http.client.HTTPResponse | Reply:
+    def _send_on(self, scheme: str, method: str, path: str, headers: dict[str, str], *, stream: bool,
+                 body: Body = None) -> http.client.HTTPResponse | Reply:
         conn, reused = self._take()
         with self._lock:
             self.requests += 1
         sent = {"User-Agent": USER_AGENT, **headers}
         try:
-            conn.request(method, path, headers=sent)
+            conn.request(method, path, body=_body(body), headers=sent)
             resp = conn.getresponse()
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
             conn.close()
@@ -259,7 +261,7 @@ class RegistryClient:
                 raise
             conn = self._connect(scheme, self.host, own=True)  # an idle connection the server had closed
             try:
-                conn.request(method, path, headers=sent)
+                conn.request(method, path, body=_body(body), headers=sent)
                 resp = conn.getresponse()
             except BaseException:
                 conn.close()
@@ -356,8 +358,12 @@ class RegistryClient:
         time.sleep(delay)
 
     def request(self, method: str, path: str, *, repo: str = "", actions: str = "pull",
-                headers: dict[str, str] | None = None, stream: bool = False) -> http.client.HTTPResponse | Reply:
-        """``method path`` with auth handled: on a 401 the challenge is learnt and the request sent again once."""
+                headers: dict[str, str] | None = None, stream: bool = False,
+                body: Body = None) -> http.client.HTTPResponse | Reply:
+        """``method path`` with auth handled: on a 401 the challenge is learnt and the request sent again once.
+
+        ``body`` is bytes or a callable giving a fresh iterable of chunks (called again for each resend).
+        """
         what = f'{method.capitalize()} "{self.scheme}://{self.host}{path}"'
         base = dict(headers or {})
 
@@ -366,7 +372,7 @@ class RegistryClient:
             auth = self._auth_header(repo, actions, fresh=False)
             if auth:
                 sent["Authorization"] = auth
-            result = self._send(method, path, sent, stream=stream)
+            result = self._send(method, path, sent, stream=stream, body=body)
             if result.status != 401:
                 return result
             header = _header(result, "www-authenticate") or ""
@@ -380,7 +386,7 @@ class RegistryClient:
             if auth is None:
                 return result
             sent["Authorization"] = auth
-            return self._send(method, path, sent, stream=stream)
+            return self._send(method, path, sent, stream=stream, body=body)
 
         return self._retrying(attempt, what)  # type: ignore[no-any-return]
 
@@ -409,6 +415,10 @@ class RegistryClient:
             raise AuthenticationError("invalid username/password")
         if reply.status != 200:
             raise status_error(reply.status, reply.body, f"pinging container registry {self.registry}")
+
+
+def _body(body: Body) -> bytes | Iterable[bytes] | None:
+    return body() if callable(body) else body
 
 
 def status_error(status: int, body: bytes, what: str) -> RegistryError:
