@@ -1,10 +1,10 @@
 """A parser for the plain subset of TOML that containers.conf and storage.conf files are written in.
 
 Every podpy command reads these files, and importing tomllib costs more than the rest of the
-configuration step together. This parser takes tables (`[a]`, `[a.b]`), bare keys, basic strings
+configuration step together. This parser takes tables (`[a]`, `[a.b]`), bare and quoted keys, basic strings
 without escapes, literal strings, integers, booleans and arrays of such strings (over several lines
 too), and returns None for anything else — arrays of tables, inline tables, floats, dates, dotted
-or quoted keys, escapes, a repeated key or table — so that tomllib parses (or rejects) the file
+keys, escapes, a repeated key or table — so that tomllib parses (or rejects) the file
 with its own rules and messages. For the text it accepts, the result equals tomllib's.
 """
 
@@ -48,10 +48,16 @@ class _Parser:
             if line.startswith("["):
                 table = self._header(root, line, defined)
                 continue
-            key, sep, rest = line.partition("=")
-            if not sep:
-                raise _Unsupported
-            name = _bare_key(key.strip(_SPACE))
+            if line.startswith(('"', "'")):  # a quoted key, as registries.conf's [aliases] have
+                name, after = self._string(line)
+                sep, rest = after.lstrip(_SPACE)[:1], after.lstrip(_SPACE)[1:]
+                if sep != "=":
+                    raise _Unsupported
+            else:
+                key, sep, rest = line.partition("=")
+                if not sep:
+                    raise _Unsupported
+                name = _bare_key(key.strip(_SPACE))
             if name in table:
                 raise _Unsupported
             value, rest = self._value(rest.lstrip(_SPACE))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TextIO
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 class Progress:

@@ -14,10 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 from podpy.config.registries_conf import RegistriesConf
 from podpy.errors import (
@@ -33,7 +31,6 @@ from podpy.errors import (
 )
 from podpy.image.progress import Progress
 from podpy.image.references import Reference, parse
-from podpy.image.registry.client import ClientOptions, RegistryClient
 from podpy.image.registry.manifests import (
     ACCEPT,
     INDEX_TYPES,
@@ -46,11 +43,20 @@ from podpy.image.registry.manifests import (
     refuse_schema1,
     select_instance,
 )
+from podpy.image.registry.options import USER_AGENT
 from podpy.image.registry.resolve import Candidate, Source, candidates, sources, stdin_is_tty
 from podpy.storage.layers import SourceOpener, chain_id
 from podpy.storage.records import Image
 from podpy.storage.store import Store
 from podpy.util.record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from podpy.image.registry.client import RegistryClient, Reply
+    from podpy.image.registry.lean import LeanReply
+    from podpy.image.registry.options import ClientOptions
 
 DEFAULT_PARALLEL = 6
 PULL_POLICIES = ("always", "missing", "never", "newer")
@@ -92,6 +98,7 @@ class Puller:
         self._conf_loader = conf_loader
         self._conf: RegistriesConf | None = None
         self._clients: dict[tuple[str, bool], RegistryClient] = {}
+        self._schemes: dict[tuple[str, bool], tuple[str, str | None]] = {}  # learnt by a lean request
         if settings.client.on_retry is None:
             from podpy.util.record import replace
 
@@ -111,8 +118,29 @@ class Puller:
         key = (registry, insecure)
         found = self._clients.get(key)
         if found is None:
+            from podpy.image.registry.client import RegistryClient
+
             found = self._clients[key] = RegistryClient(registry, self.settings.client, insecure=insecure)
+            learnt = self._schemes.get(key)
+            if learnt is not None:
+                found.prime(*learnt)
         return found
+
+    def _lean(self, registry: str, insecure: bool, path: str) -> LeanReply | None:
+        """The first request to a registry, without loading http.client: a 200 is used as it is."""
+        key = (registry, insecure)
+        if key in self._clients or key in self._schemes:
+            return None
+        from podpy.image.registry import lean
+        from podpy.image.registry.options import api_host, verifies
+
+        opts = self.settings.client
+        reply = lean.get(api_host(registry), path, {"User-Agent": USER_AGENT, "Accept": ACCEPT},
+                         verify=verifies(opts, insecure), cert_dir=opts.cert_dir)
+        if reply is None:
+            return None
+        self._schemes[key] = (reply.scheme, reply.headers.get("www-authenticate") if reply.status == 401 else None)
+        return reply if reply.status == 200 else None
 
     # --- names ------------------------------------------------------------------------------------------
 
@@ -208,16 +236,18 @@ class Puller:
         return f"initializing source docker://{src.ref}"
 
     def _pull_from(self, ref: Reference, src: Source) -> str:
-        client = self.client(src.ref.domain, src.insecure)
         repo = src.ref.path
         wanted = src.ref.digest or src.ref.tag
         what = f"{self._what(src)}: reading manifest {wanted} in {src.ref.repository}"
-        try:
-            reply = client.get_json(f"/v2/{repo}/manifests/{wanted}", repo=repo, accept=ACCEPT, what=what)
-        except RegistryError as e:
-            if str(e).startswith(self._what(src)):
-                raise
-            raise type(e)(f"{self._what(src)}: {e}", hint=e.hint) from e
+        path = f"/v2/{repo}/manifests/{wanted}"
+        reply: LeanReply | Reply | None = self._lean(src.ref.domain, src.insecure, path)
+        if reply is None:
+            try:
+                reply = self.client(src.ref.domain, src.insecure).get_json(path, repo=repo, accept=ACCEPT, what=what)
+            except RegistryError as e:
+                if str(e).startswith(self._what(src)):
+                    raise
+                raise type(e)(f"{self._what(src)}: {e}", hint=e.hint) from e
         raw = reply.body
         top_digest = _sha256(raw)
         if src.ref.digest and top_digest != src.ref.digest:
@@ -231,6 +261,7 @@ class Puller:
             self._name(present, ref)
             self._replay(present)
             return present.id
+        client = self.client(src.ref.domain, src.insecure)
         manifest_raw = raw
         if media_type in INDEX_TYPES:
             desc = select_instance(data, platform, f"choosing an image from manifest list docker://{src.ref}")
@@ -271,7 +302,9 @@ class Puller:
         return None
 
     def _name(self, image: Image, ref: Reference) -> None:
-        self.store.images.tag(image.id, _image_name(ref))
+        name = _image_name(ref)
+        if name not in image.names:
+            self.store.images.tag(image.id, name)
 
     def _replay(self, image: Image) -> None:
         """Podman's lines for an image that is already there (every blob is skipped)."""
@@ -300,6 +333,8 @@ class Puller:
     # --- into the store ---------------------------------------------------------------------------------
 
     def _commit(self, client: RegistryClient, fetched: Fetched, ref: Reference) -> Image:
+        import threading
+
         from podpy.image.registry.feed import BlobFeed
 
         manifest = fetched.manifest

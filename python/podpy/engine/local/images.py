@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from podpy.engine.local.engine import LocalEngine
     from podpy.image.pull import Puller
-    from podpy.image.registry.client import ClientOptions
+    from podpy.image.registry.options import ClientOptions
     from podpy.runtime.runtime import Runtime
     from podpy.storage.records import Image
 
@@ -440,7 +440,7 @@ def parse_duration(text: str) -> float:
 def client_options(reg: RegistryOptions) -> ClientOptions:
     from podpy.errors import UsageError
     from podpy.image.registry.auth import Credentials
-    from podpy.image.registry.client import ClientOptions
+    from podpy.image.registry.options import ClientOptions
 
     creds = None
     if reg.creds:

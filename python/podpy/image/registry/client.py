@@ -23,27 +23,15 @@ from typing import Any
 
 from podpy.errors import AuthenticationError, RegistryError
 from podpy.image.registry.auth import Credentials
-from podpy.util.record import field, record
+from podpy.image.registry.options import USER_AGENT, api_host, verifies
+from podpy.image.registry.options import ClientOptions as ClientOptions
+from podpy.util.record import record
 
-DOCKER_HUB_HOST = "registry-1.docker.io"
-USER_AGENT = "podpy (containers/image compatible)"
 JSON_LIMIT = 4 << 20
 _TIMEOUT = 60.0
 _MAX_REDIRECTS = 5
 Body = bytes | Callable[[], Iterable[bytes]] | None  # a request body; a callable is called once per send
 _ITEM = re.compile(r'\s*,?\s*([A-Za-z][\w-]*)(?:\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*)))?')
-
-
-@record
-class ClientOptions:
-    tls_verify: bool | None = None  # None: verify unless registries.conf says insecure
-    cert_dir: str = ""
-    authfile: str | None = None
-    creds: Credentials | None = None  # --creds: used for every registry
-    retries: int = 3
-    retry_delay: float = 0.0  # 0: 1 s, doubling
-    on_retry: Any = None  # callable(message) for Podman's "Failed, retrying" warnings
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 @record
@@ -53,10 +41,6 @@ class Reply:
     status: int
     headers: dict[str, str]  # lower-case names
     body: bytes
-
-
-def api_host(registry: str) -> str:
-    return DOCKER_HUB_HOST if registry == "docker.io" else registry
 
 
 def parse_challenges(header: str) -> list[tuple[str, dict[str, str]]]:
@@ -115,7 +99,7 @@ class RegistryClient:
         self.registry = registry
         self.host = api_host(registry)
         self.opts = opts
-        self.verify = opts.tls_verify if opts.tls_verify is not None else not insecure
+        self.verify = verifies(opts, insecure)
         self.scheme = "https"
         self._scheme_known = self.verify  # without verification, http is tried when https fails
         self._idle: list[http.client.HTTPConnection] = []
@@ -125,6 +109,17 @@ class RegistryClient:
         self._tokens: dict[str, tuple[str, float]] = {}
         self._creds: dict[str, Credentials | None] = {}
         self.requests = 0
+
+    def prime(self, scheme: str, challenge: str | None = None) -> None:
+        """What an earlier request (registry/lean.py) learnt: the scheme that answered, the 401's challenge."""
+        self.scheme = scheme
+        self._scheme_known = True
+        if challenge:
+            found = parse_challenges(challenge)
+            chosen = next((c for c in found if c[0] == "bearer"), None) or next(
+                (c for c in found if c[0] == "basic"), None)
+            if chosen is not None:
+                self._challenge = chosen
 
     # --- credentials and tokens ---------------------------------------------------------------------
 

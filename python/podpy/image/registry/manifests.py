@@ -6,11 +6,14 @@ Schema 1 is refused with a clear message; an index is resolved to one platform.
 from __future__ import annotations
 
 import json
-import platform as host_platform
-from typing import Any
+import os
 
 from podpy.errors import ImageFormatError, UsageError
 from podpy.util.record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
@@ -48,7 +51,7 @@ class Platform:
 
 
 def host() -> Platform:
-    machine = host_platform.machine()
+    machine = os.uname().machine
     arch = _GO_ARCH.get(machine, machine)
     variant = {"armv7l": "v7", "armv6l": "v6"}.get(machine, "")
     return Platform("linux", arch, variant)

@@ -1,0 +1,97 @@
+"""One small GET without http.client: the manifest request that starts every pull.
+
+A re-pull of an image the store holds needs nothing but this request, and loading
+http.client (and the email package under it) costs more than the request itself. The
+request is sent as RegistryClient would send its first one (no credentials before a
+challenge; https first, http only when verification is off). Anything this reader does
+not handle — redirects, chunked bodies, broken connections — returns None, and the full
+client takes over and reports.
+"""
+
+from __future__ import annotations
+
+import socket
+
+from podpy.util.record import record
+
+LIMIT = 4 << 20
+_TIMEOUT = 30.0
+
+
+@record
+class LeanReply:
+    scheme: str  # the scheme that answered
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+
+def get(host: str, path: str, headers: dict[str, str], *, verify: bool, cert_dir: str = "") -> LeanReply | None:
+    """``GET path`` on ``host`` (``name[:port]``); None when the full client should do it."""
+    name, port = _split(host)
+    schemes = ("https",) if verify else ("https", "http")
+    for scheme in schemes:
+        try:
+            sock = socket.create_connection((name, port or (443 if scheme == "https" else 80)), _TIMEOUT)
+        except OSError:
+            return None
+        try:
+            if scheme == "https":
+                import ssl
+
+                from podpy.image.registry.tls import context
+
+                try:
+                    sock = context(host, verify=verify, cert_dir=cert_dir).wrap_socket(sock, server_hostname=name)
+                except (ssl.SSLError, ConnectionResetError):
+                    if verify:
+                        return None
+                    continue  # an insecure registry that speaks plain http
+            lines = [f"GET {path} HTTP/1.1", f"Host: {host}", "Connection: close",
+                     *(f"{k}: {v}" for k, v in headers.items())]
+            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            return _read(sock, scheme)
+        except OSError:
+            return None
+        finally:
+            sock.close()
+    return None
+
+
+def _split(host: str) -> tuple[str, int | None]:
+    if host.rfind(":") > host.rfind("]"):
+        name, _, port = host.rpartition(":")
+        return name.strip("[]"), int(port) if port.isdigit() else None
+    return host.strip("[]"), None
+
+
+def _read(sock: socket.socket, scheme: str) -> LeanReply | None:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk or len(data) > 65536:
+            return None
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+        return None
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        key, sep, value = line.partition(":")
+        if sep:
+            headers[key.strip().lower()] = value.strip()
+    length = headers.get("content-length", "")
+    if "transfer-encoding" in headers or not length.isdigit() or int(length) > LIMIT:
+        return None
+    size = int(length)
+    chunks = [body]
+    got = len(body)
+    while got < size:
+        chunk = sock.recv(min(size - got, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        got += len(chunk)
+    return LeanReply(scheme, int(parts[1]), headers, b"".join(chunks)[:size])
