@@ -65,7 +65,7 @@ IMAGE_VERBS: dict[str, Entry] = {
     "mount": (f"{_I}.mount:mount", "Mount an image's root filesystem"),
     "prune": (f"{_I}.prune:prune", "Remove unused images"),
     "pull": (f"{_I}.pull:pull", "Pull an image from a registry"),
-    "push": (None, "Push an image to a specified destination"),
+    "push": (f"{_I}.push:push", "Push an image to a specified destination"),
     "rm": (f"{_I}.rmi:rmi", "Removes one or more images from local storage"),
     "save": (f"{_I}.save:save", "Save image(s) to an archive"),
     "search": (None, "Search registry for image"),

@@ -27,6 +27,8 @@ from podpy.engine.entities import (
     PsOptions,
     PullOptions,
     PullReport,
+    PushOptions,
+    PushReport,
     RmiReport,
     RmOptions,
     RunOptions,
@@ -128,6 +130,9 @@ class Images(Protocol):
     def prune(self, *, all_images: bool, filters: Mapping[str, Sequence[str]] | None = None) -> list[str]: ...
 
     def pull(self, names: Sequence[str], opts: PullOptions, progress: TextIO | None = None) -> PullReport: ...
+
+    def push(self, source: str, destination: str, opts: PushOptions, progress: TextIO | None = None
+             ) -> PushReport: ...
 
     def login(self, opts: LoginOptions) -> str: ...
 

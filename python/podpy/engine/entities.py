@@ -363,6 +363,23 @@ class SaveReport:
 
 
 @record
+class PushOptions:
+    registry: RegistryOptions = field(default_factory=RegistryOptions)
+    format: str = ""  # "" (the image's own manifest type) | oci | v2s2
+    compression_format: str = ""  # "": gzip
+    compression_level: int | None = None
+    compress: bool = False  # the dir: transport's --compress
+    remove_signatures: bool = False
+    quiet: bool = False
+
+
+@record
+class PushReport:
+    digest: str = ""  # the manifest digest ("" for archive transports)
+    warnings: list[str] = field(default_factory=list)
+
+
+@record
 class ChangesReport:
     """A filesystem's changes against its base, as `podman diff` lists them (paths sorted)."""
 

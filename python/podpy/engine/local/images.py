@@ -16,6 +16,8 @@ from podpy.engine.entities import (
     LoginOptions,
     PullOptions,
     PullReport,
+    PushOptions,
+    PushReport,
     RegistryOptions,
     RmiReport,
     SaveOptions,
@@ -214,6 +216,28 @@ class ImagesEngine:
             return PullReport(ids)
         finally:
             puller.close()
+
+    def push(self, source: str, destination: str, opts: PushOptions, progress: TextIO | None = None
+             ) -> PushReport:
+        """Podman's push: to a registry (``docker://`` or a plain reference) or an archive transport."""
+        from podpy.config.loader import load_registries
+        from podpy.image.lookup import require_image
+        from podpy.image.progress import for_stream
+        from podpy.image.push import Pusher, PushSettings, destination_reference, push_to_archive, split_transport
+
+        store = self.engine.runtime.store
+        image = require_image(store.images, source)
+        target = destination or _matched_name(image.names, source) or source
+        transport, spec = split_transport(target)
+        if transport != "docker":
+            warnings = push_to_archive(store, image, transport, spec, compress=opts.compress,
+                                       default_tag=_matched_name(image.names, source) or "")
+            return PushReport("", warnings)
+        settings = PushSettings(client=client_options(opts.registry), format=opts.format,
+                                compression=opts.compression_format or "gzip", level=opts.compression_level,
+                                remove_signatures=opts.remove_signatures)
+        pusher = Pusher(store, settings, for_stream(None if opts.quiet else progress), load_registries)
+        return PushReport(pusher.push(image, destination_reference(spec)))
 
     def login(self, opts: LoginOptions) -> str:
         """Check the credentials against the registry and store them; what to print."""

@@ -149,16 +149,17 @@ def _upload_error(reply: Reply, what: str) -> RegistryError | DigestMismatch:
 def upload_blob(client: RegistryClient, repo: str, digest: str, size: int, open_fn: OpenFn, *,
                 mount_from: Sequence[str] = (), on_bytes: OnBytes | None = None,
                 chunk_threshold: int = CHUNK_THRESHOLD, chunk_size: int = CHUNK_SIZE,
-                check_exists: bool = True) -> str:
+                check_exists: bool = True, location: str = "") -> str:
     """Make ``digest`` (``size`` bytes, read from ``open_fn()``) present in ``repo``: EXISTS, MOUNTED or UPLOADED.
 
-    ``mount_from`` lists other repositories of the same registry that may hold the blob; each is
-    tried in turn. ``open_fn`` is only called when the bytes have to be sent.
+    ``mount_from`` lists other repositories of the same registry that may hold the blob; the first
+    one that is not ``repo`` is tried (a refused mount opens the session used for the upload).
+    ``location`` is an upload session already opened (by a refused mount_blob). ``open_fn`` is
+    only called when the bytes have to be sent.
     """
-    if check_exists and blob_exists(client, repo, digest) is not None:
+    if not location and check_exists and blob_exists(client, repo, digest) is not None:
         return EXISTS
-    location = ""
-    for source in mount_from:
+    for source in () if location else mount_from:
         if source == repo:
             continue
         mounted, location = mount_blob(client, repo, digest, source)

@@ -1,0 +1,252 @@
+"""podpy push to a real registry on loopback (Debian's docker-registry), with Podman and skopeo on the other end."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+from tests.conftest import needs_root
+from tests.support.podpy import Podpy, Result, podpy_env
+from tests.support.registry import HAVE_REGISTRY, SKOPEO, Registry
+
+pytestmark = [needs_root, pytest.mark.skipif(not HAVE_REGISTRY, reason="needs docker-registry and skopeo")]
+
+HAVE_PODMAN = shutil.which("podman") is not None
+PODMAN_CONF = '[containers]\ndefault_ulimits = ["nofile=1024:1024","nproc=1024:1024"]\n[engine]\nruntime = "runc"\n'
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+
+
+@pytest.fixture(scope="module")
+def registry() -> Iterator[Registry]:
+    reg = Registry()
+    try:
+        yield reg
+    finally:
+        reg.stop()
+
+
+class PodmanStore:
+    """A throwaway Podman store (its own containers.conf and root)."""
+
+    def __init__(self) -> None:
+        self.base = tempfile.mkdtemp(prefix="podpy-podman-", dir=os.environ.get("PODPY_TEST_TMP", "/var/tmp"))
+        self.conf = os.path.join(self.base, "containers.conf")
+        with open(self.conf, "w") as f:
+            f.write(PODMAN_CONF)
+        with open(os.path.join(self.base, "auth.json"), "w") as f:
+            f.write("{}")
+        self.argv = ["podman", "--root", os.path.join(self.base, "root"), "--runroot",
+                     os.path.join(self.base, "runroot"), "--cgroup-manager", "cgroupfs", "--events-backend", "file"]
+
+    def __call__(self, *args: str) -> str:
+        proc = subprocess.run([*self.argv, *args], capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, CONTAINERS_CONF=self.conf,
+                                       REGISTRY_AUTH_FILE=os.path.join(self.base, "auth.json")))
+        assert proc.returncode == 0, f"podman {' '.join(args)}: {proc.stderr}"
+        return proc.stdout
+
+    def cleanup(self) -> None:
+        for args in (("rm", "-af"), ("system", "reset", "-f")):
+            subprocess.run([*self.argv, *args], capture_output=True, timeout=300,
+                           env=dict(os.environ, CONTAINERS_CONF=self.conf))
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+@pytest.fixture
+def podman() -> Iterator[PodmanStore]:
+    if not HAVE_PODMAN:
+        pytest.skip("podman is not installed")
+    store = PodmanStore()
+    try:
+        yield store
+    finally:
+        store.cleanup()
+
+
+def run(podpy: Podpy, *args: str) -> Result:
+    env = dict(podpy_env(), REGISTRY_AUTH_FILE=os.path.join(os.path.dirname(podpy.root), "auth.json"))
+    proc = subprocess.run([*podpy.argv, *args], capture_output=True, text=True, timeout=300, env=env)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def ok(podpy: Podpy, *args: str) -> Result:
+    result = run(podpy, *args)
+    assert result.returncode == 0, f"podpy {' '.join(args)}: {result.stderr}"
+    return result
+
+
+def skopeo(*args: str) -> str:
+    proc = subprocess.run([SKOPEO, *args], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, REGISTRY_AUTH_FILE="/nonexistent/auth.json"))
+    assert proc.returncode == 0, f"skopeo {' '.join(args)}: {proc.stderr}"
+    return proc.stdout
+
+
+def raw_manifest(reg: Registry, ref: str) -> dict[str, object]:
+    data = json.loads(skopeo("inspect", "--raw", "--tls-verify=false", f"docker://{reg.host}/{ref}"))
+    assert isinstance(data, dict)
+    return data
+
+
+def manifest_digest(reg: Registry, ref: str) -> str:
+    return str(json.loads(skopeo("inspect", "--tls-verify=false", f"docker://{reg.host}/{ref}"))["Digest"])
+
+
+def access_log(reg: Registry) -> list[str]:
+    with open(reg.log_path) as f:
+        return [line for line in f if '" ' in line and "HTTP/1.1" in line and line.startswith("127.0.0.1 ")]
+
+
+def test_push_then_pull_back_and_run(podpy_bb: Podpy, registry: Registry) -> None:
+    dest = f"{registry.host}/podpy/bb:1"
+    result = ok(podpy_bb, "push", "--tls-verify=false", "localhost/busybox", dest)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Getting image source signatures"
+    assert lines[1].startswith("Copying blob sha256:")
+    assert lines[-3].startswith("Copying config sha256:")
+    assert lines[-2:] == ["Writing manifest to image destination", "Storing signatures"]
+    image_id = ok(podpy_bb, "image", "inspect", "--format", "{{.Id}}", "localhost/busybox").stdout.strip()
+    ok(podpy_bb, "rmi", "localhost/busybox")
+    assert ok(podpy_bb, "pull", "-q", "--tls-verify=false", dest).stdout.strip() == image_id
+    assert ok(podpy_bb, "run", "--rm", dest, "echo", "pushed").stdout == "pushed\n"
+
+
+def test_quiet_and_docker_transport_and_digestfile(podpy_bb: Podpy, registry: Registry, tmp_path: object) -> None:
+    digestfile = os.path.join(str(tmp_path), "digest")
+    result = ok(podpy_bb, "push", "-q", "--tls-verify=false", "--digestfile", digestfile, "localhost/busybox",
+                f"docker://{registry.host}/podpy/quiet:1")
+    assert result.stdout == "" and result.stderr == ""
+    with open(digestfile) as f:
+        digest = f.read()
+    assert digest.startswith("sha256:") and digest == manifest_digest(registry, "podpy/quiet:1")
+
+
+def test_push_twice_and_after_tag_keeps_the_digest(podpy_bb: Podpy, registry: Registry, tmp_path: object) -> None:
+    first, second = os.path.join(str(tmp_path), "1"), os.path.join(str(tmp_path), "2")
+    ok(podpy_bb, "push", "-q", "--tls-verify=false", "--digestfile", first, "localhost/busybox",
+       f"{registry.host}/podpy/twice:1")
+    ok(podpy_bb, "tag", "localhost/busybox", f"{registry.host}/podpy/twice:2")
+    ok(podpy_bb, "push", "-q", "--tls-verify=false", "--digestfile", second, f"{registry.host}/podpy/twice:2")
+    with open(first) as f1, open(second) as f2:
+        assert f1.read() == f2.read()
+    assert manifest_digest(registry, "podpy/twice:1") == manifest_digest(registry, "podpy/twice:2")
+
+
+def test_pulled_image_pushed_unchanged_keeps_its_digest_by_mounting(podpy_bb: Podpy, registry: Registry,
+                                                                    tmp_path: object) -> None:
+    src = f"{registry.host}/podpy/mount-src:1"
+    ok(podpy_bb, "push", "-q", "--tls-verify=false", "localhost/busybox", src)
+    ok(podpy_bb, "rmi", "localhost/busybox")
+    ok(podpy_bb, "pull", "-q", "--tls-verify=false", src)
+    pulled = ok(podpy_bb, "image", "inspect", "--format", "{{.Digest}}", src).stdout.strip()
+    before = len(access_log(registry))
+    digestfile = os.path.join(str(tmp_path), "digest")
+    ok(podpy_bb, "push", "--tls-verify=false", "--digestfile", digestfile, src, f"{registry.host}/podpy/mount-dst:1")
+    with open(digestfile) as f:
+        assert f.read() == pulled
+    log = access_log(registry)[before:]
+    assert any("mount=sha256" in line and "from=podpy%2Fmount-src" in line and '" 201 ' in line for line in log), log
+    layer_uploads = [line for line in log if ("PATCH " in line or "PUT " in line) and "/blobs/uploads/" in line]
+    assert len(layer_uploads) <= 1  # the config at most; the layer was mounted
+    assert ok(podpy_bb, "run", "--rm", src, "true").returncode == 0
+
+
+@pytest.mark.parametrize(("fmt", "media_type", "layer_type"), [
+    ("oci", OCI_MANIFEST, "application/vnd.oci.image.layer.v1.tar+gzip"),
+    ("v2s2", DOCKER_MANIFEST, "application/vnd.docker.image.rootfs.diff.tar.gzip"),
+])
+def test_format(podpy_bb: Podpy, registry: Registry, fmt: str, media_type: str, layer_type: str) -> None:
+    ref = f"podpy/fmt:{fmt}"
+    ok(podpy_bb, "push", "-q", "--tls-verify=false", "--format", fmt, "localhost/busybox", f"{registry.host}/{ref}")
+    data = raw_manifest(registry, ref)
+    assert data["mediaType"] == media_type
+    layers = data["layers"]
+    assert isinstance(layers, list) and [layer["mediaType"] for layer in layers] == [layer_type]
+    inspected = json.loads(skopeo("inspect", "--tls-verify=false", f"docker://{registry.host}/{ref}"))
+    assert inspected["Os"] == "linux"
+
+
+def test_missing_image_is_one_error(podpy: Podpy, registry: Registry) -> None:
+    result = run(podpy, "push", "--tls-verify=false", "localhost/nosuch:1", f"{registry.host}/podpy/nosuch:1")
+    assert result.returncode == 125
+    assert result.stderr == "Error: localhost/nosuch:1: image not known\n"
+
+
+def test_usage_errors(podpy_bb: Podpy, registry: Registry) -> None:
+    result = run(podpy_bb, "push")
+    assert result.returncode == 125 and "accepts between 1 and 2 arg(s), received 0" in result.stderr
+    result = run(podpy_bb, "push", "--tls-verify=false", "--format", "v2s2", "--compression-format", "zstd",
+                 "localhost/busybox", f"{registry.host}/podpy/bad:1")
+    assert result.returncode == 125 and result.stderr.startswith("Error: ")
+
+
+def test_htpasswd_auth(podpy_bb: Podpy) -> None:
+    reg = Registry(users={"alice": "s3cret"})
+    try:
+        dest = f"{reg.host}/private/bb:1"
+        denied = run(podpy_bb, "push", "--tls-verify=false", "localhost/busybox", dest)
+        assert denied.returncode == 125
+        assert denied.stderr.count("Error: ") == 1
+        ok(podpy_bb, "push", "-q", "--tls-verify=false", "--creds", "alice:s3cret", "localhost/busybox", dest)
+        ok(podpy_bb, "login", "--tls-verify=false", "-u", "alice", "-p", "s3cret", reg.host)
+        ok(podpy_bb, "push", "-q", "--tls-verify=false", "localhost/busybox", f"{reg.host}/private/bb:2")
+        ok(podpy_bb, "rmi", "localhost/busybox")
+        ok(podpy_bb, "pull", "-q", "--tls-verify=false", dest)
+        assert ok(podpy_bb, "run", "--rm", dest, "echo", "auth").stdout == "auth\n"
+    finally:
+        reg.stop()
+
+
+def test_zstd_push_is_read_by_skopeo_podman_and_podpy(podpy_bb: Podpy, registry: Registry,
+                                                      podman: PodmanStore) -> None:
+    ref = "podpy/zstd:1"
+    ok(podpy_bb, "push", "-q", "--tls-verify=false", "--compression-format", "zstd", "--compression-level", "5",
+       "localhost/busybox", f"{registry.host}/{ref}")
+    data = raw_manifest(registry, ref)
+    assert data["mediaType"] == OCI_MANIFEST
+    layers = data["layers"]
+    assert isinstance(layers, list)
+    assert [layer["mediaType"] for layer in layers] == ["application/vnd.oci.image.layer.v1.tar+zstd"]
+    podman("pull", "-q", "--tls-verify=false", f"{registry.host}/{ref}")
+    assert podman("run", "--rm", f"{registry.host}/{ref}", "echo", "zstd") == "zstd\n"
+    ok(podpy_bb, "rmi", "localhost/busybox")
+    ok(podpy_bb, "pull", "-q", "--tls-verify=false", f"{registry.host}/{ref}")
+    assert ok(podpy_bb, "run", "--rm", f"{registry.host}/{ref}", "echo", "zstd").stdout == "zstd\n"
+
+
+def test_podpy_push_podman_pull_and_skopeo_copy(podpy_bb: Podpy, registry: Registry, podman: PodmanStore,
+                                               tmp_path: object) -> None:
+    ref = f"{registry.host}/podpy/interop:1"
+    ok(podpy_bb, "push", "-q", "--tls-verify=false", "localhost/busybox", ref)
+    podman("pull", "-q", "--tls-verify=false", ref)
+    assert podman("run", "--rm", ref, "echo", "from-podpy") == "from-podpy\n"
+    layout = os.path.join(str(tmp_path), "layout")
+    skopeo("copy", "-q", "--src-tls-verify=false", f"docker://{ref}", f"oci:{layout}:copied")
+    with open(os.path.join(layout, "index.json")) as f:
+        assert json.load(f)["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"] == "copied"
+
+
+def test_podman_push_podpy_pull(podpy: Podpy, registry: Registry, podman: PodmanStore, busybox_layout: str) -> None:
+    ref = f"{registry.host}/podman/bb:1"
+    podman("pull", "-q", f"oci:{busybox_layout}")
+    image_id = podman("images", "-q", "--no-trunc").split()[0]
+    podman("push", "-q", "--tls-verify=false", image_id, ref)
+    ok(podpy, "pull", "-q", "--tls-verify=false", ref)
+    assert ok(podpy, "run", "--rm", ref, "echo", "from-podman").stdout == "from-podman\n"
+    # and back, unchanged: same manifest digest, the layer mounted from podman's repository
+    digest = manifest_digest(registry, "podman/bb:1")
+    ok(podpy, "push", "-q", "--tls-verify=false", ref, f"{registry.host}/podman/copy:1")
+    assert manifest_digest(registry, "podman/copy:1") == digest
+
+
+def test_push_to_oci_archive(podpy_bb: Podpy, tmp_path: object) -> None:
+    archive = os.path.join(str(tmp_path), "bb.tar")
+    ok(podpy_bb, "push", "localhost/busybox", f"oci-archive:{archive}")
+    assert json.loads(skopeo("inspect", f"oci-archive:{archive}"))["Os"] == "linux"
