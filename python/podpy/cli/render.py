@@ -17,29 +17,45 @@ Podman's rules (containers/common pkg/report plus the verbs), as observed on 4.3
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Mapping, Sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from typing import Final, TextIO
 
     from podpy.util.gotemplate import Template
 
 _GO_SPACE: Final = r"[\t\n\f\r ]"
-_JSON_RE: Final = re.compile(rf"^{_GO_SPACE}*(json|{{{{{_GO_SPACE}*json *\.?{_GO_SPACE}*}}}}){_GO_SPACE}*$")
-_RANGE_RE: Final = re.compile(rf"(?s){{{{{_GO_SPACE}*range{_GO_SPACE}*\.{_GO_SPACE}*}}}}.*"
-                              rf"{{{{{_GO_SPACE}*end{_GO_SPACE}*-?{_GO_SPACE}*}}}}")
-_TABLE_RE: Final = re.compile(r"table |\\t| |\\n")
 _TABLE_REPL: Final = {"table ": "", "\\t": "\t", " ": "\t", "\\n": "\n"}
-_ESCAPE_RE: Final = re.compile(r"\\t|\\n")
 _ESCAPE_REPL: Final = {"\\t": "\t", "\\n": "\n"}
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(key: str) -> re.Pattern[str]:
+    """The module's regular expressions, compiled on first use: a default table needs none of them,
+    and `re` with its compilations is a tenth of a listing's start-up."""
+    found = _PATTERNS.get(key)
+    if found is None:
+        import re
+
+        sources = {
+            "json": rf"^{_GO_SPACE}*(json|{{{{{_GO_SPACE}*json *\.?{_GO_SPACE}*}}}}){_GO_SPACE}*$",
+            "range": rf"(?s){{{{{_GO_SPACE}*range{_GO_SPACE}*\.{_GO_SPACE}*}}}}.*"
+                     rf"{{{{{_GO_SPACE}*end{_GO_SPACE}*-?{_GO_SPACE}*}}}}",
+            "table": r"table |\\t| |\\n",
+            "escape": r"\\t|\\n",
+            "plain_body": r"(?s)\{\{range \.\}\}(.*)\{\{end -\}\}",
+            "plain_field": r"\{\{\s*\.([A-Za-z][A-Za-z0-9_]*)\s*\}\}",
+        }
+        found = _PATTERNS[key] = re.compile(sources[key])
+    return found
 
 
 def is_json(fmt: str | None) -> bool:
     """Podman's report.IsJSON (case-sensitive, like Podman)."""
-    return fmt is not None and _JSON_RE.match(fmt) is not None
+    return fmt is not None and "json" in fmt and _pattern("json").match(fmt) is not None
 
 
 def has_table(fmt: str | None) -> bool:
@@ -49,14 +65,14 @@ def has_table(fmt: str | None) -> bool:
 def normalize_format(fmt: str) -> str:
     """report.NormalizeFormat: rewrite escapes (and, for tables, spaces); end with a newline."""
     if has_table(fmt):
-        text = _TABLE_RE.sub(lambda m: _TABLE_REPL[m.group()], fmt)
+        text = _pattern("table").sub(lambda m: _TABLE_REPL[m.group()], fmt)
     else:
-        text = _ESCAPE_RE.sub(lambda m: _ESCAPE_REPL[m.group()], fmt)
+        text = _pattern("escape").sub(lambda m: _ESCAPE_REPL[m.group()], fmt)
     return text if text.endswith("\n") else text + "\n"
 
 
 def enforce_range(fmt: str) -> str:
-    return fmt if _RANGE_RE.search(fmt) else "{{range .}}" + fmt + "{{end -}}"
+    return fmt if _pattern("range").search(fmt) else "{{range .}}" + fmt + "{{end -}}"
 
 
 def compile_format(fmt: str, name: str) -> tuple[Template, bool]:
@@ -221,9 +237,12 @@ def render(items: Sequence[object], fmt: str | None, *, default_format: str, out
         render_json(items[0] if json_single and len(items) == 1 else list(items), out=out,
                     indent=json_indent, escape_html=json_escape_html)
         return
-    tname = _template_name(name)
     if fmt is None or fmt == "table":
         body = default_format[len("table "):] if has_table(default_format) else default_format
+        if _render_simple_table(body, items, headers, not noheading, out):
+            return
+    tname = _template_name(name)
+    if fmt is None or fmt == "table":
         template = compile_format("table " + body, tname)[0]
         table, want_headers = True, not noheading
     else:
@@ -244,8 +263,47 @@ def render(items: Sequence[object], fmt: str | None, *, default_format: str, out
             out.write("".join(parts))
 
 
-_PLAIN_BODY: Final = re.compile(r"(?s)\{\{range \.\}\}(.*)\{\{end -\}\}")
-_PLAIN_FIELD: Final = re.compile(r"\{\{\s*\.([A-Za-z][A-Za-z0-9_]*)\s*\}\}")
+def _simple_table_fields(body: str) -> list[str] | None:
+    """The field names of a default table body made only of `{{.Field}}` cells joined by single tabs."""
+    cells = body[:-1].split("\t") if body.endswith("\n") else body.split("\t")
+    names = []
+    for cell in cells:
+        if not (cell.startswith("{{.") and cell.endswith("}}")):
+            return None
+        name = cell[3:-2]
+        if not (name.isidentifier() and name[0].isalpha()):
+            return None
+        names.append(name)
+    return names
+
+
+def _render_simple_table(body: str, items: Sequence[object], headers: Mapping[str, str] | None,
+                         want_headers: bool, out: TextIO) -> bool:
+    """A command's default table without the template engine (nor its imports): every cell a plain
+    str, int or bool field. False, having written nothing, when anything needs the engine."""
+    names = _simple_table_fields(body)
+    if names is None:
+        return False
+    lines = ["\t".join(header_name(n, headers) for n in names)] if want_headers else []
+    for item in items:
+        if isinstance(item, Mapping) or hasattr(type(item), "__gotemplate_field__"):
+            return False
+        cells = []
+        for n in names:
+            value = getattr(item, n, None)
+            if type(value) is str:
+                cells.append(value)
+            elif type(value) is int:
+                cells.append(str(value))
+            elif type(value) is bool:
+                cells.append("true" if value else "false")
+            else:
+                return False
+        lines.append("\t".join(cells))
+    writer = TabWriter(out)
+    writer.write("".join(line + "\n" for line in lines))
+    writer.flush()
+    return True
 
 
 def _render_plain_fields(text: str, items: Sequence[object], parts: list[str]) -> bool:
@@ -256,10 +314,10 @@ def _render_plain_fields(text: str, items: Sequence[object], parts: list[str]) -
 
     from podpy.util.gotemplate import go_str
 
-    match = _PLAIN_BODY.fullmatch(text)
+    match = _pattern("plain_body").fullmatch(text)
     if match is None:
         return False
-    pieces = _PLAIN_FIELD.split(match.group(1))
+    pieces = _pattern("plain_field").split(match.group(1))
     literals, names = pieces[0::2], pieces[1::2]
     if any("{{" in literal or "}}" in literal for literal in literals):
         return False

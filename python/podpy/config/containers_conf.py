@@ -7,7 +7,6 @@ is merged per runtime name.  Unknown keys are ignored, as Podman does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 from podpy.config.locations import ConfigScope, containers_conf_files
@@ -37,8 +36,8 @@ DEFAULT_RUNTIMES: Mapping[str, tuple[str, ...]] = {
 }
 CGROUP_MANAGERS = ("cgroupfs", "systemd")
 EVENTS_LOGGERS = ("file", "journald", "none")
-_ULIMIT = re.compile(r"^[a-z_]+=(-?\d+|unlimited)(:(-?\d+|unlimited))?$", re.IGNORECASE)
-_UMASK = re.compile(r"^[0-7]{1,4}$")
+_ULIMIT = r"^[a-z_]+=(-?\d+|unlimited)(:(-?\d+|unlimited))?$"
+_UMASK = r"^[0-7]{1,4}$"
 
 
 @record
@@ -114,11 +113,15 @@ def _present(table: TomlTable | None, keys: dict[str, Getter]) -> dict[str, Any]
 
 
 def _check_containers(table: TomlTable, values: dict[str, Any]) -> None:
-    for ulimit in values.get("default_ulimits") or ():
-        if not _ULIMIT.match(ulimit):
-            raise table.error("default_ulimits", f"invalid ulimit {ulimit!r}: want \"name=soft[:hard]\"")
     umask = values.get("umask")
-    if isinstance(umask, str) and not _UMASK.match(umask):
+    if not values.get("default_ulimits") and not isinstance(umask, str):
+        return
+    import re
+
+    for ulimit in values.get("default_ulimits") or ():
+        if not re.match(_ULIMIT, ulimit, re.IGNORECASE):
+            raise table.error("default_ulimits", f"invalid ulimit {ulimit!r}: want \"name=soft[:hard]\"")
+    if isinstance(umask, str) and not re.match(_UMASK, umask):
         raise table.error("umask", f"invalid umask {umask!r}: want an octal number such as \"0022\"")
 
 

@@ -105,6 +105,7 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         id=container_id, name=gen.basic.name, image_id=image.id if image else "", image_name=image_name,
         rootfs_from_image=image is not None, rootfs_path="" if image else image_name,
         created_at=now_rfc3339(), command=command, entrypoint=entrypoint, args=args_preview,
+        oci_runtime=os.path.basename(rt.host.runtime_path),
         env=[f"{k}={v}" for k, v in gen.basic.env.items()],
         workdir=gen.basic.workdir or defaults.workdir or "/", user=gen.basic.user or defaults.user,
         hostname=gen.basic.hostname or container_id[:12], network_mode=gen.network.mode,

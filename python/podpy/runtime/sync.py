@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from podpy.define.states import ContainerStatus
-from podpy.runtime.monitor import ExitInfo, read_exit_file
 from podpy.runtime.runtime import Runtime
 from podpy.state.records import Container
 from podpy.util.timefmt import now_rfc3339
@@ -15,6 +14,8 @@ def sync(rt: Runtime, ctr: Container) -> Container:
     """Bring a running (or initialized) container's recorded state up to date with its exit file or dead monitor."""
     if not ctr.state.status.has_process():
         return ctr
+    from podpy.runtime.monitor import ExitInfo, read_exit_file  # only for live containers: it imports json
+
     info = read_exit_file(rt.run_paths.exit_file(ctr.id))
     if info is None and alive(ctr.state.pid):
         return ctr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podpy.config.containers_conf import DEFAULT_CAPABILITIES as CONF_DEFAULT_CAPABILITIES
 from podpy.specgen.generator import SpecGenerator
 from podpy.specgen.user import ResolvedUser
 from podpy.util.record import field, record
@@ -12,10 +13,7 @@ if TYPE_CHECKING:
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-DEFAULT_CAPABILITIES = (
-    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_NET_BIND_SERVICE",
-    "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT",
-)
+DEFAULT_CAPABILITIES = tuple(f"CAP_{name}" for name in CONF_DEFAULT_CAPABILITIES)
 
 MASKED_PATHS = (
     "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",

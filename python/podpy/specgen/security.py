@@ -8,10 +8,10 @@ profile taken from containers-common's seccomp.json when the system has one.
 
 from __future__ import annotations
 
-import json
 import os
 
 from podpy.errors import UsageError
+from podpy.util.jsonfast import loads
 from podpy.util.record import field, record
 
 TYPE_CHECKING = False
@@ -165,7 +165,7 @@ def seccomp_section(spec: SecuritySpec, caps: list[str]) -> dict[str, Any] | Non
         return fallback_profile()
     try:
         with open(path, encoding="utf-8") as f:
-            profile = json.load(f)
+            profile = loads(f.read())
     except (OSError, ValueError) as e:
         raise UsageError(f"loading seccomp profile {path}: {e}") from None
     if not isinstance(profile, dict):

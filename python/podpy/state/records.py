@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from podpy.define.states import ContainerStatus
+from podpy.util.jsonfast import loads
 from podpy.util.record import asdict, field, fields, record
 
 TYPE_CHECKING = False
@@ -63,14 +62,17 @@ class ContainerConfig:
     dns_options: list[str] = field(default_factory=list)
     add_hosts: list[str] = field(default_factory=list)  # NAME:IP lines for /etc/hosts
     secrets: list[dict[str, Any]] = field(default_factory=list)  # --secret: name, id, type, target, uid, gid, mode
+    oci_runtime: str = ""  # the runtime's name at create, as inspect shows it ("": older records)
 
     def to_json(self) -> str:
+        import json
+
         return json.dumps(asdict(self), separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> ContainerConfig:
         """Keys of older or newer podpy versions that this one lacks are dropped."""
-        data = json.loads(text)
+        data = loads(text)
         known = _known_fields(cls)
         if known.issuperset(data):
             return cls(**data)

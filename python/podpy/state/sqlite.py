@@ -7,13 +7,11 @@ indexed columns. Containers and pods share one ID/name space through the
 
 from __future__ import annotations
 
-import sqlite3
-
 from podpy.define.states import ContainerStatus
 from podpy.errors import NameInUse, NoSuchContainer
 from podpy.state.records import Container, ContainerConfig, ContainerState
 from podpy.util.record import replace
-from podpy.util.sqlitedb import Database
+from podpy.util.sqlitedb import Database, IntegrityError
 
 MIGRATIONS = (
     """
@@ -59,7 +57,7 @@ _STATE_COLUMNS = ("status, pid, monitor_pid, exit_code, started_at, finished_at,
                   "restart_count, stopped_by_user")
 
 
-def _row_to_container(row: sqlite3.Row | tuple[object, ...]) -> Container:
+def _row_to_container(row: tuple[object, ...]) -> Container:
     config = ContainerConfig.from_json(str(row[0]))
     state = ContainerState(
         status=ContainerStatus(str(row[1])), pid=int(str(row[2])), monitor_pid=int(str(row[3])),
@@ -89,7 +87,7 @@ class SqliteState:
                 conn.execute(f"INSERT INTO containers(id, name, config, {_STATE_COLUMNS}) "
                              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              (config.id, config.name, config.to_json(), *_state_values(state)))
-        except sqlite3.IntegrityError as e:
+        except IntegrityError as e:
             raise NameInUse(
                 f'the container name "{config.name}" is already in use by another container or pod. '
                 "You have to remove that container to be able to reuse that name: that name is already in use"
@@ -145,7 +143,7 @@ class SqliteState:
                 conn.execute("UPDATE names SET name=? WHERE id=?", (new_name, container_id))
                 conn.execute("UPDATE containers SET name=?, config=? WHERE id=?",
                              (new_name, config.to_json(), container_id))
-        except sqlite3.IntegrityError as e:
+        except IntegrityError as e:
             raise NameInUse(f'the container name "{new_name}" is already in use by another container or pod: '
                             "that name is already in use") from e
 

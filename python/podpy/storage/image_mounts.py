@@ -7,7 +7,6 @@ reboot; a count whose mount point is no longer a mount is dropped when next read
 
 from __future__ import annotations
 
-import json
 import os
 from contextlib import AbstractContextManager
 
@@ -16,6 +15,7 @@ from podpy.storage.drivers import unmount
 from podpy.storage.layers import LayerStore
 from podpy.storage.paths import StorePaths
 from podpy.util.atomic import atomic_write_text
+from podpy.util.jsonfast import loads
 from podpy.util.locks import flocked
 
 
@@ -34,15 +34,17 @@ class ImageMounts:
     def _read(self) -> dict[str, int]:
         try:
             with open(self._counts_path) as f:
-                raw = json.load(f)
+                raw = loads(f.read())
         except (FileNotFoundError, ValueError):
             return {}
         mounted = _mount_points()
         return {str(k): int(v) for k, v in raw.items() if int(v) > 0 and self.mount_point(str(k)) in mounted}
 
     def _write(self, counts: dict[str, int]) -> None:
+        from json import dumps
+
         os.makedirs(self.paths.run_root, exist_ok=True)
-        atomic_write_text(self._counts_path, json.dumps(counts), mode=0o600, fsync=False)
+        atomic_write_text(self._counts_path, dumps(counts), mode=0o600, fsync=False)
 
     def _lock(self) -> AbstractContextManager[int]:
         os.makedirs(self.paths.run_root, exist_ok=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from podpy.errors import ImageInUse
 from podpy.storage.records import Image
+from podpy.util.jsonfast import loads
 from podpy.util.sqlitedb import Database
 from podpy.util.timefmt import now_rfc3339
 
@@ -20,7 +19,7 @@ class ImageStore:
         image_id, digest, manifest, config, media_type, layers, size, created = row
         return Image(id=str(image_id), digest=str(digest), names=names, manifest=str(manifest),
                      config=str(config), manifest_media_type=str(media_type),
-                     layers=json.loads(str(layers)), size=int(size), created=str(created))  # type: ignore[call-overload]
+                     layers=loads(str(layers)), size=int(size), created=str(created))  # type: ignore[call-overload]
 
     def _names(self, image_id: str) -> list[str]:
         rows = self.db.conn.execute("SELECT name FROM image_names WHERE image_id=? ORDER BY rowid", (image_id,))
@@ -54,13 +53,15 @@ class ImageStore:
 
     def add(self, image: Image) -> Image:
         """Record ``image`` (its layers must be complete); names move from any older image to it."""
+        from json import dumps
+
         with self.db.write() as conn:
             exists = conn.execute("SELECT 1 FROM images WHERE id=?", (image.id,)).fetchone()
             if not exists:
                 conn.execute(
                     f"INSERT INTO images({_COLUMNS}, added) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (image.id, image.digest, image.manifest, image.config, image.manifest_media_type,
-                     json.dumps(image.layers), image.size, image.created, now_rfc3339()))
+                     dumps(image.layers), image.size, image.created, now_rfc3339()))
             for name in image.names:
                 conn.execute("INSERT INTO image_names(name, image_id) VALUES(?, ?) "
                              "ON CONFLICT(name) DO UPDATE SET image_id=excluded.image_id", (name, image.id))

@@ -13,7 +13,6 @@ into place, so a layer directory either is whole or does not exist.
 from __future__ import annotations
 
 import os
-import string
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 
@@ -27,7 +26,7 @@ from podpy.util.record import record
 from podpy.util.sqlitedb import Database
 from podpy.util.timefmt import now_rfc3339
 
-_LINK_ALPHABET = string.ascii_uppercase + string.digits
+_LINK_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 _LINK_LEN = 26
 
 

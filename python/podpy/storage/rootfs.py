@@ -6,7 +6,6 @@ filesystem, as overlayfs needs for its upper and work directories).
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 
@@ -14,6 +13,7 @@ from podpy.errors import StorageError
 from podpy.storage.layers import LayerStore
 from podpy.storage.paths import StorePaths
 from podpy.util.fs import remove_tree
+from podpy.util.jsonfast import loads
 from podpy.util.sqlitedb import Database
 from podpy.util.timefmt import now_rfc3339
 
@@ -37,7 +37,7 @@ class RootfsStore:
             conn.execute("INSERT INTO rw_layers(id, image_id, created) VALUES(?, ?, ?)",
                          (container_id, image_id, now_rfc3339()))
         row = self.db.conn.execute("SELECT layers FROM images WHERE id=?", (image_id,)).fetchone()
-        layers = json.loads(str(row[0])) if row else []
+        layers = loads(str(row[0])) if row else []
         image_root = self.layers.diff_dir(layers[-1]) if layers else None
         try:
             self.driver.create_rootfs(self._dir(container_id), image_root)

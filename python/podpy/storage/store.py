@@ -10,16 +10,20 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 
 from podpy.errors import StorageError
-from podpy.storage.image_mounts import ImageMounts
 from podpy.storage.images import ImageStore
-from podpy.storage.layers import LayerStore
 from podpy.storage.paths import StorePaths
-from podpy.storage.rootfs import RootfsStore
 from podpy.storage.schema import MIGRATIONS
 from podpy.util.locks import flocked
 from podpy.util.sqlitedb import Database
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from podpy.storage.image_mounts import ImageMounts
+    from podpy.storage.layers import LayerStore
+    from podpy.storage.rootfs import RootfsStore
 
 _FS_IOC_GETFLAGS = 0x80086601
 _FS_IOC_SETFLAGS = 0x40086602
@@ -57,10 +61,7 @@ class Store:
         self.db = db
         db.ensure_schema("storage", MIGRATIONS)
         self._bind_driver()
-        self.layers = LayerStore(db, paths)
         self.images = ImageStore(db)
-        self.rootfs = RootfsStore(db, paths, self.layers)
-        self.image_mounts = ImageMounts(paths, self.layers)
         if not os.path.isdir(paths.links_dir):
             os.makedirs(paths.layers_dir, mode=0o700, exist_ok=True)
             mark_top_directory(paths.layers_dir)
@@ -79,6 +80,26 @@ class Store:
         if stored != self.paths.driver:
             raise StorageError(f"database storage graph driver {stored!r} does not match our storage graph driver "
                                f"{self.paths.driver!r}: database configuration mismatch")
+
+    # The layer side (and the Rust extension behind it) is built on first use: listing images needs
+    # only the image records.
+    @cached_property
+    def layers(self) -> LayerStore:
+        from podpy.storage.layers import LayerStore
+
+        return LayerStore(self.db, self.paths)
+
+    @cached_property
+    def rootfs(self) -> RootfsStore:
+        from podpy.storage.rootfs import RootfsStore
+
+        return RootfsStore(self.db, self.paths, self.layers)
+
+    @cached_property
+    def image_mounts(self) -> ImageMounts:
+        from podpy.storage.image_mounts import ImageMounts
+
+        return ImageMounts(self.paths, self.layers)
 
     @contextmanager
     def locked(self) -> Iterator[None]:

@@ -6,10 +6,15 @@ path of every `podpy run`, which made class creation a fifth of its start-up.
 A record builds one shared ``__init__`` from the field list instead, and offers
 the few dataclasses helpers podpy uses (``fields``, ``asdict``, ``replace``).
 Type checkers see it as a dataclass through ``dataclass_transform``.
+
+Even that work is deferred: the decorator only marks the class, and the field
+list and methods are built when the first instance is made (or ``fields`` is
+asked), so the many records a command never instantiates cost nothing.
 """
 
 from __future__ import annotations
 
+from _thread import allocate_lock
 from collections.abc import Callable
 
 TYPE_CHECKING = False
@@ -28,6 +33,8 @@ else:
 
 _MISSING: Any = object()
 FIELDS_ATTR = "__record_fields__"
+_PENDING_ATTR = "__record_pending__"  # in a decorated class's own __dict__ until it is built: its `frozen`
+_BUILD_LOCK = allocate_lock()
 
 
 class FrozenInstanceError(AttributeError):
@@ -150,6 +157,30 @@ def _build(cls: type[T], frozen: bool) -> type[T]:
     return cls
 
 
+def _defer(cls: type[T], frozen: bool) -> type[T]:
+    setattr(cls, _PENDING_ATTR, frozen)
+    setattr(cls, "__init__", _first_init)  # noqa: B010 - mypy refuses assigning to a method
+    return cls
+
+
+def _ensure_built(cls: type) -> None:
+    """Build every still-pending record class of ``cls``'s MRO, bases first."""
+    if not any(_PENDING_ATTR in c.__dict__ for c in cls.__mro__):
+        return
+    with _BUILD_LOCK:
+        for c in reversed(cls.__mro__):
+            if _PENDING_ATTR in c.__dict__:
+                frozen = c.__dict__[_PENDING_ATTR]
+                delattr(c, _PENDING_ATTR)
+                _build(c, frozen)
+
+
+def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    cls = type(self)
+    _ensure_built(cls)
+    cls.__init__(self, *args, **kwargs)
+
+
 @overload
 def record(cls: type[T], /) -> type[T]: ...
 
@@ -161,8 +192,8 @@ def record(*, frozen: bool = True) -> Callable[[type[T]], type[T]]: ...  # noqa:
 @dataclass_transform(frozen_default=True, field_specifiers=(field, Field))
 def record(cls: type[T] | None = None, /, *, frozen: bool = True) -> type[T] | Callable[[type[T]], type[T]]:  # noqa: F811
     if cls is None:
-        return lambda c: _build(c, frozen)
-    return _build(cls, frozen)
+        return lambda c: _defer(c, frozen)
+    return _defer(cls, frozen)
 
 
 def is_record(obj: object) -> bool:
@@ -170,6 +201,7 @@ def is_record(obj: object) -> bool:
 
 
 def fields(obj: object) -> tuple[Field, ...]:
+    _ensure_built(obj if isinstance(obj, type) else type(obj))
     return tuple(getattr(obj, FIELDS_ATTR))
 
 

@@ -11,11 +11,21 @@ its schema version in ``meta``; migrations run in one exclusive transaction.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from podpy.errors import StateError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+else:
+    # The C module alone, with the same classes: the `sqlite3` package around it imports datetime
+    # (a millisecond of every command) only to register adapters podpy never uses.
+    import _sqlite3 as sqlite3
+
+IntegrityError = sqlite3.IntegrityError
+Connection = sqlite3.Connection
 
 BUSY_TIMEOUT_S = 120.0
 

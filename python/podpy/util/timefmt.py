@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 
 def now_rfc3339() -> str:
@@ -31,8 +30,43 @@ def parse_rfc3339(text: str) -> float:
                 break
     if tz in ("", "Z"):
         tz = "+00:00"
-    stamp = datetime.fromisoformat(main + tz).timestamp()
+    stamp = _fast_epoch(main, tz)
+    if stamp is None:
+        from datetime import datetime
+
+        stamp = datetime.fromisoformat(main + tz).timestamp()
     return stamp + (float("0." + frac) if frac else 0.0)
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _fast_epoch(main: str, tz: str) -> float | None:
+    """`YYYY-MM-DDTHH:MM:SS` with a `±HH:MM` offset, in seconds, without importing datetime (a listing
+    command's whole budget is a few milliseconds); None for any other shape."""
+    if len(main) != 19 or main[4] != "-" or main[7] != "-" or main[10] not in "Tt " or main[13] != ":" \
+            or main[16] != ":" or len(tz) != 6 or tz[0] not in "+-" or tz[3] != ":":
+        return None
+    parts = (main[0:4], main[5:7], main[8:10], main[11:13], main[14:16], main[17:19], tz[1:3], tz[4:6])
+    if not all(p.isdigit() and p.isascii() for p in parts):
+        return None
+    year, month, day, hour, minute, second, tz_h, tz_m = (int(p) for p in parts)
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not (1 <= month <= 12 and 1 <= day <= (29 if month == 2 and leap else _MONTH_DAYS[month - 1])
+            and hour < 24 and minute < 60 and second < 60):
+        return None
+    offset = (tz_h * 3600 + tz_m * 60) * (1 if tz[0] == "+" else -1)
+    return float(_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset)
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
 
 
 def human_duration(seconds: float) -> str:
@@ -110,6 +144,8 @@ def parse_time_filter(text: str, now: float | None = None) -> float:
     try:
         if "T" in value:
             return parse_rfc3339(value)
+        from datetime import UTC, datetime
+
         return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp()
     except ValueError:
         raise ValueError(text) from None

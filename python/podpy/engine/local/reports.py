@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 from podpy.define.states import ContainerStatus
 from podpy.engine.entities import ImageSummary, ListContainer
+from podpy.util.jsonfast import loads
 from podpy.util.timefmt import parse_rfc3339, time_ago
 
 TYPE_CHECKING = False
@@ -132,7 +132,7 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
         "HostsPath": os.path.join(userdata, "hosts"),
         "StaticDir": userdata,
         "OCIConfigPath": os.path.join(userdata, "config.json"),
-        "OCIRuntime": os.path.basename(rt.host.runtime_path),
+        "OCIRuntime": cfg.oci_runtime or os.path.basename(rt.host.runtime_path),
         "ConmonPidFile": "",
         "PidFile": os.path.join(rt.run_paths.container_dir(ctr.id), "pidfile"),
         "Name": ctr.name,
@@ -206,27 +206,33 @@ def _log_config(cfg: ContainerConfig) -> dict[str, Any]:
     return {"Type": cfg.log_driver, "Config": None, "Path": cfg.log_path, "Tag": cfg.log_tag, "Size": size}
 
 
+def _default_capabilities() -> tuple[str, ...]:
+    """specgen.oci's DEFAULT_CAPABILITIES, without importing the spec generator."""
+    from podpy.config.containers_conf import DEFAULT_CAPABILITIES
+
+    return tuple(f"CAP_{name}" for name in DEFAULT_CAPABILITIES)
+
+
 def _caps(cfg: ContainerConfig) -> list[str]:
-    from podpy.specgen.oci import DEFAULT_CAPABILITIES
     from podpy.specgen.security import SecuritySpec, capabilities
 
-    return capabilities(SecuritySpec(**cfg.security), DEFAULT_CAPABILITIES)
+    return capabilities(SecuritySpec(**cfg.security), _default_capabilities())
 
 
 def _host_config_limits(cfg: ContainerConfig) -> dict[str, Any]:
     """HostConfig's security and resource fields, from what the container was created with."""
-    from podpy.specgen.oci import DEFAULT_CAPABILITIES
     from podpy.specgen.resources import CPU_PERIOD, ResourceSpec, parse_device
     from podpy.specgen.security import SecuritySpec, capabilities
 
     sec = SecuritySpec(**cfg.security)
     res = ResourceSpec(**cfg.resources)
-    caps = capabilities(sec, DEFAULT_CAPABILITIES)
+    defaults = _default_capabilities()
+    caps = capabilities(sec, defaults)
     devices = [parse_device(d) for d in res.devices]
     return {
         "Privileged": sec.privileged,
-        "CapAdd": sorted(c for c in caps if c not in DEFAULT_CAPABILITIES),
-        "CapDrop": sorted(c for c in DEFAULT_CAPABILITIES if c not in caps),
+        "CapAdd": sorted(c for c in caps if c not in defaults),
+        "CapDrop": sorted(c for c in defaults if c not in caps),
         "SecurityOpt": list(sec.security_opts),
         "GroupAdd": list(sec.group_add),
         "OomScoreAdj": sec.oom_score_adj or 0,
@@ -258,7 +264,7 @@ def _ulimit(text: str) -> dict[str, Any]:
 
 
 def _image_config(image: Image) -> dict[str, Any]:
-    data = json.loads(image.config)
+    data = loads(image.config)
     return data if isinstance(data, dict) else {}
 
 
@@ -292,7 +298,7 @@ def inspect_image(rt: Runtime, image: Image) -> dict[str, Any]:
     top = image.top_layer
     layer_dir = rt.store_paths.layer_dir(top) if top else ""
     lowers = rt.store.layers.lower_dirs(top)[1:] if top else []
-    manifest = json.loads(image.manifest)
+    manifest = loads(image.manifest)
     return {
         "Id": image.id,
         "Digest": image.digest,
