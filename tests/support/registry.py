@@ -52,9 +52,11 @@ def htpasswd_line(user: str, password: str) -> str:
 class Registry:
     """docker-registry on 127.0.0.1; ``users`` turns on htpasswd basic auth."""
 
-    def __init__(self, users: dict[str, str] | None = None) -> None:
+    def __init__(self, users: dict[str, str] | None = None, *, tls: tuple[str, str] | None = None,
+                 client_ca: str = "") -> None:
         self.dir = tempfile.mkdtemp(prefix="podpy-registry-", dir=os.environ.get("PODPY_TEST_TMP", "/var/tmp"))
         self.port = free_port()
+        self.tls = tls
         self.users = users or {}
         self.data = os.path.join(self.dir, "data")
         self.log_path = os.path.join(self.dir, "registry.log")
@@ -71,11 +73,24 @@ class Registry:
                     "log:\n  level: info\n  accesslog:\n    disabled: false\n"
                     f"storage:\n  filesystem:\n    rootdirectory: {self.data}\n  delete:\n    enabled: true\n"
                     f"http:\n  addr: 127.0.0.1:{self.port}\n  secret: podpy-test-secret\n"
+                    + (f"  tls:\n    certificate: {tls[0]}\n    key: {tls[1]}\n" if tls else "")
+                    + (f"    clientcas:\n      - {client_ca}\n" if tls and client_ca else "")
                     + auth)
+        self.config = config
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen([REGISTRY_BIN, "serve", config], stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.start()
+
+    def start(self) -> None:
+        """(Re)start the server on the same port and storage (after kill())."""
+        self.proc = subprocess.Popen([REGISTRY_BIN, "serve", self.config], stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
         self._wait_ready()
+
+    def kill(self) -> None:
+        """SIGKILL the server by its pid, as a crash would."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
 
     @property
     def host(self) -> str:
@@ -88,13 +103,20 @@ class Registry:
                 with open(self.log_path) as f:
                     raise RuntimeError(f"docker-registry exited: {f.read()[-2000:]}")
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                if self.tls:
+                    import ssl
+
+                    ctx = ssl._create_unverified_context()
+                    conn: http.client.HTTPConnection = http.client.HTTPSConnection("127.0.0.1", self.port,
+                                                                                   timeout=2, context=ctx)
+                else:
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/v2/")
                 status = conn.getresponse().status
                 conn.close()
                 if status in (200, 401):
                     return
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 pass
             time.sleep(0.05)
         raise RuntimeError("docker-registry did not start")
@@ -139,8 +161,14 @@ class CountingProxy:
     """
 
     def __init__(self, upstream: str, *, token_auth: bool = False, basic_user: str = "",
-                 basic_password: str = "", upstream_auth: tuple[str, str] | None = None) -> None:
+                 basic_password: str = "", upstream_auth: tuple[str, str] | None = None, rate: int = 0,
+                 token_uses: int = 0) -> None:
         self.upstream = upstream
+        self.rate = rate  # bytes per second of a forwarded body (0: unthrottled)
+        self.token_uses = token_uses  # requests a token is good for (0: unlimited); then a 401 asks for a new one
+        self.uses: dict[str, int] = {}
+        self.range_requests: list[str] = []  # "path bytes=N-" of requests that asked for a Range
+        self.streamed = 0  # body bytes forwarded so far (a GET is logged in ``requests`` only when it ends)
         self.upstream_auth = upstream_auth
         self.requests: list[tuple[str, str, int]] = []
         self.token_requests: list[str] = []
@@ -228,6 +256,10 @@ class CountingProxy:
             scope = self._scope_of(h.path)
             with self.lock:
                 granted = self.tokens.get(token)
+                if granted is not None and self.token_uses:
+                    self.uses[token] = self.uses.get(token, 0) + 1
+                    if self.uses[token] > self.token_uses:
+                        granted = None
             if granted is None or (scope and scope not in granted.split()):
                 challenge = f'Bearer realm="http://{self.host}/token",service="podpy-test"'
                 if scope:
@@ -243,22 +275,40 @@ class CountingProxy:
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         elif not self.token_auth and h.headers.get("Authorization"):
             headers["Authorization"] = h.headers["Authorization"]
-        conn.request(h.command, h.path, headers=headers)
-        resp = conn.getresponse()
+        if h.headers.get("Range"):
+            with self.lock:
+                self.range_requests.append(f"{h.path} {h.headers['Range']}")
+        try:
+            conn.request(h.command, h.path, headers=headers)
+            resp = conn.getresponse()
+        except OSError:
+            self._reply(h, 502, b"upstream unreachable", {"Content-Type": "text/plain"})
+            return
         h.send_response(resp.status)
         for k, v in resp.getheaders():
             if k.lower() not in ("connection", "transfer-encoding", "keep-alive"):
                 h.send_header(k, v)
         h.end_headers()
         if h.command != "HEAD":
+            step = min(1 << 16, max(self.rate // 20, 1024)) if self.rate else 1 << 16
             while True:
-                chunk = resp.read(1 << 16)
+                try:
+                    chunk = resp.read(step)
+                except (OSError, http.client.HTTPException):
+                    chunk = b""
                 if not chunk:
+                    if not resp.isclosed() or (resp.length or 0) > 0:
+                        h.close_connection = True  # the upstream died mid-body: the client sees a short read
                     break
                 try:
                     h.wfile.write(chunk)
+                    h.wfile.flush()
                 except OSError:
                     break
+                with self.lock:
+                    self.streamed += len(chunk)
+                if self.rate:
+                    time.sleep(len(chunk) / self.rate)
         conn.close()
         with self.lock:
             self.requests.append((h.command, h.path, resp.status))

@@ -27,6 +27,7 @@ from podpy.errors import (
     PodpyError,
     PolicyError,
     RegistryError,
+    StorageError,
     UsageError,
 )
 from podpy.image.progress import Progress
@@ -284,7 +285,10 @@ class Puller:
             self.progress.warning(f"image platform ({found}) does not match the expected platform ({platform})")
         diff_ids = _diff_ids(config, len(manifest.layers), f"config {manifest.config.digest}")
         fetched = Fetched(src, top_digest, manifest_raw, manifest, config_raw, config, diff_ids)
-        image = self._commit(client, fetched, ref)
+        try:
+            image = self._commit(client, fetched, ref)
+        except (RegistryError, StorageError) as e:
+            raise type(e)(f"copying image docker://{src.ref}: {e}", hint=e.hint) from e
         return image.id
 
     def _present(self, digest: str, platform: Platform | None) -> Image | None:

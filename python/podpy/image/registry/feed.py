@@ -151,12 +151,13 @@ class BlobFeed:
                 with self._cond:
                     self._resp = resp
                 try:
+                    length = resp.getheader("Content-Length")
+                    start = offset if resp.status == 206 else 0
+                    if length is not None and length.isdigit() and start + int(length) != size:
+                        raise RegistryError(f"reading blob {self.desc.digest}: the registry sends "
+                                            f"{start + int(length)} bytes, the manifest says {size}")
                     if offset and resp.status == 200:
                         self._skip(resp, offset)  # the server ignored the Range: read past what we have
-                    length = resp.getheader("Content-Length")
-                    if length is not None and length.isdigit() and offset + int(length) > size:
-                        raise RegistryError(f"reading blob {self.desc.digest}: the registry sends "
-                                            f"{offset + int(length)} bytes, the manifest says {size}")
                     while True:
                         n = resp.readinto(view)
                         if not n:
