@@ -53,11 +53,11 @@ def stop(rt: Runtime, name_or_id: str, *, timeout: int | None = None) -> Contain
         _mark_stopped_by_user(rt, ctr)
         if ctr.state.status.has_process():
             grace = ctr.config.stop_timeout if timeout is None else timeout
-            if grace > 0 and ctr.state.status is not ContainerStatus.INITIALIZED:
+            if grace > 0:
+                # Initialized too, as Podman: runc's waiting init gets the stop signal (and exits 2 on SIGTERM).
                 _signal(ctr.state.pid, ctr.config.stop_signal)
                 ctr = _wait_exited(rt, ctr, grace)
             if ctr.state.status.has_process():
-                # An initialized container's process is the runtime's, not the user's: no grace for it.
                 _signal(ctr.state.pid, signal.SIGKILL)
                 ctr = _wait_exited(rt, ctr, 10)
         if not ctr.state.status.has_process():

@@ -43,16 +43,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from podpy.errors import CommandNotExecutable, CommandNotFound, PodpyError, RuntimeStartError
 from podpy.util.record import field, record
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from signal import _HANDLER
 
 SYNC_FD = 3
 ATTACH_FD = 4
@@ -85,10 +80,6 @@ _PERMISSION_SUFFIX = "OCI permission denied"
 _RUNTIME_SUFFIX = "OCI runtime error"
 _PERMISSION_MARKERS = ("permission denied", "operation not permitted")
 _NOT_FOUND_MARKERS = ("executable file not found in", "no such file or directory", "open executable")
-
-# Podman's --sig-proxy forwards everything a user might send; these are the ones that matter.
-PROXY_SIGNALS: tuple[int, ...] = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM,
-                                  signal.SIGUSR1, signal.SIGUSR2)
 
 _MAX_LINE = 64 * 1024
 
@@ -392,25 +383,10 @@ def read_exit_file(path: str) -> ExitInfo | None:
 
 
 @contextmanager
-def forward_signals(pid: int, signals: Iterable[int] = PROXY_SIGNALS) -> Iterator[None]:
-    """Podman's --sig-proxy: while the CLI waits in the foreground, signals it gets go to the container."""
-    import threading
+def forward_signals(pid: int) -> Iterator[None]:
+    """--sig-proxy to a known pid (see :class:`podpy.runtime.sigproxy.SignalProxy`)."""
+    from podpy.runtime.sigproxy import SignalProxy
 
-    if pid <= 0 or threading.current_thread() is not threading.main_thread():
+    with SignalProxy(pid > 0) as proxy:
+        proxy.target(pid)
         yield
-        return
-
-    def proxy(signum: int, _frame: object) -> None:
-        try:
-            os.kill(pid, signum)
-        except OSError:
-            pass
-
-    previous: dict[int, _HANDLER] = {}
-    try:
-        for sig in signals:
-            previous[sig] = signal.signal(sig, proxy)
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

@@ -33,10 +33,10 @@ _VOLUME_FLAGS = ("ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec",
 
 def _volume_mount(name: str, destination: str, opts: list[str], text: str) -> UserMount:
     if not destination.startswith("/"):
-        raise UsageError(f"invalid container path {destination!r}, must be an absolute path")
+        raise UsageError(f'invalid container path "{destination}", must be an absolute path')
     for opt in opts:
         if opt not in _VOLUME_FLAGS:
-            raise UsageError(f"invalid option type: {opt!r} in volume {text!r}")
+            raise UsageError(f'invalid option type "{opt}"')
     return UserMount(os.path.normpath(destination), "volume", name, [o for o in opts if o not in ("z", "Z")])
 
 
@@ -46,28 +46,28 @@ def parse_volume(text: str) -> UserMount:
     if len(parts) == 1 and parts[0].startswith("/"):
         return _volume_mount("", parts[0], [], text)
     if len(parts) < 2 or len(parts) > 3 or not parts[0] or not parts[1]:
-        raise UsageError(f"incorrect volume format {text!r}, should be [host-dir:]ctr-dir[:option]")
+        raise UsageError(f"{text}: incorrect volume format, should be [host-dir:]ctr-dir[:option]")
     source, destination = parts[0], parts[1]
     opts = parts[2].split(",") if len(parts) == 3 and parts[2] else []
     if not source.startswith(("/", ".")):
         return _volume_mount(source, destination, opts, text)
     if not destination.startswith("/"):
-        raise UsageError(f"invalid container path {destination!r}, must be an absolute path")
-    source = os.path.abspath(source)
-    if not os.path.exists(source):
-        raise NotFoundError(f"statfs {source}: no such file or directory")
+        raise UsageError(f'invalid container path "{destination}", must be an absolute path')
     options = ["rbind"]
     for opt in opts:
         if opt in _IGNORED:
             continue
         if opt not in _BIND_FLAGS and opt not in _PROPAGATION:
-            raise UsageError(f"invalid option type: {opt!r} in volume {text!r}")
+            raise UsageError(f'invalid option type "{opt}"')
         if opt in ("bind", "rbind"):
             options[0] = opt
         else:
             options.append(opt)
     if not any(o in _PROPAGATION for o in options):
         options.append("rprivate")
+    source = os.path.abspath(source)
+    if not os.path.exists(source):  # after the options, as Podman
+        raise NotFoundError(f"statfs {source}: no such file or directory")
     return UserMount(os.path.normpath(destination), "bind", source, options)
 
 
@@ -129,7 +129,7 @@ def parse_mount(text: str) -> UserMount:
         return _volume_mount(fields.get("source") or fields.get("src") or "", destination, opts, text)
     if kind in ("image", "devpts", "glob", "ramfs"):
         raise UsageError(f"--mount type={kind} is not supported yet")
-    raise UsageError(f"invalid filesystem type {kind!r}")
+    raise UsageError(f'invalid filesystem type "{kind}"')
 
 
 def parse_secret(text: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 
+from podpy.define.exitcodes import CANNOT_INVOKE, ENGINE_ERROR
 from podpy.engine.entities import (
     AttachOptions,
     ChangesReport,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from podpy.runtime.attach import AttachStreams
     from podpy.runtime.monitor import MonitorHandle
     from podpy.runtime.runtime import Runtime
+    from podpy.runtime.sigproxy import SignalProxy
     from podpy.state.records import Container
     from podpy.storage.records import Image
 
@@ -85,26 +87,23 @@ def _streams(rt: Runtime, ctr: Container, *, stdin: bool, detach_keys: str | Non
 
 
 def _attached_until_exit(rt: Runtime, handle: MonitorHandle, ctr: Container, *, remove: bool,
-                         streams: AttachStreams | None = None, sig_proxy: bool = True) -> int:
-    """Wait for an attached container (signals forwarded), clean up after it, tell the monitor so.
+                         streams: AttachStreams | None = None, proxy: SignalProxy | None = None) -> int:
+    """Wait for an attached container (``proxy``: signals forwarded), clean up after it, tell the monitor so.
 
     With ``streams`` (-i, -t) the session runs over the handle's attach connection; typing the
     detach keys leaves the container running (its monitor then cleans up) and returns 0, as Podman.
     """
-    from contextlib import nullcontext
-
     from podpy.runtime import container as ops
-    from podpy.runtime.monitor import forward_signals
 
-    proxy = sig_proxy and not (streams and streams.tty)
-    with forward_signals(ctr.state.pid) if proxy else nullcontext():
-        if streams is not None and handle.attach_fd >= 0:
-            from podpy.runtime.attach import stream
+    if proxy is not None:
+        proxy.target(ctr.state.pid)
+    if streams is not None and handle.attach_fd >= 0:
+        from podpy.runtime.attach import stream
 
-            if stream(handle.attach_fd, streams).detached:
-                handle.close()
-                return 0
-        info = ops.wait_for_exit(rt, handle, ctr)
+        if stream(handle.attach_fd, streams).detached:
+            handle.close()
+            return 0
+    info = ops.wait_for_exit(rt, handle, ctr)
     ops.cleanup(rt, ctr.id, remove=remove, monitor_deletes_runtime_state=True, restart=False)
     current = rt.state.get_container(ctr.id)
     if current is None or not ops.restart_due(current):
@@ -161,18 +160,17 @@ def _attached_stream(rt: Runtime, ctr: Container, opts: AttachOptions,
                      start: Callable[[], Container] | None = None) -> int:
     """Connect to the monitor's attach socket, then (``start``) start the container, and stream until it
     exits (its exit code) or we detach (0)."""
-    from contextlib import nullcontext
-
     from podpy.runtime.attach import connect, stream
-    from podpy.runtime.monitor import forward_signals, read_exit_file
+    from podpy.runtime.monitor import read_exit_file
+    from podpy.runtime.sigproxy import SignalProxy
 
     streams = _streams(rt, ctr, stdin=not opts.no_stdin, detach_keys=opts.detach_keys)
     sock = connect(rt.run_paths.container_dir(ctr.id))
     try:
-        if start is not None:
-            ctr = start()
-        proxy = opts.sig_proxy and not ctr.config.tty
-        with forward_signals(ctr.state.pid) if proxy else nullcontext():
+        with SignalProxy(opts.sig_proxy and not ctr.config.tty) as proxy:
+            if start is not None:
+                ctr = start()
+            proxy.target(ctr.state.pid)
             result = stream(sock, streams)
     finally:
         os.close(sock)
@@ -190,6 +188,7 @@ class ContainersEngine:
 
     def run(self, opts: RunOptions) -> RunReport:
         from podpy.runtime import container as ops
+        from podpy.runtime.sigproxy import SignalProxy
 
         rt = self.engine.runtime
         session = not opts.detach and (opts.tty or opts.interactive)
@@ -198,19 +197,22 @@ class ContainersEngine:
             # Bad detach keys fail before anything is made.
             _detach_keys(rt, opts.detach_keys)
         ctr, image = self._create(opts)
-        try:
-            if session:
-                streams = _streams(rt, ctr, stdin=True, detach_keys=opts.detach_keys)
-            handle = ops.start(rt, ctr, attach=not opts.detach, image=image, attach_client=session,
-                               console_size=_console_size(opts.tty))
-        except BaseException:
-            ops.remove(rt, ctr.id, force=True)
-            raise
-        if opts.detach:
-            handle.close()
-            return RunReport(ctr.id, None)
-        return RunReport(ctr.id, _attached_until_exit(rt, handle, ctr, remove=opts.remove, streams=streams,
-                                                      sig_proxy=opts.sig_proxy))
+        with SignalProxy(opts.sig_proxy and not opts.detach and not opts.tty) as proxy:
+            try:
+                if session:
+                    streams = _streams(rt, ctr, stdin=True, detach_keys=opts.detach_keys)
+                handle = ops.start(rt, ctr, attach=not opts.detach, image=image, attach_client=session,
+                                   console_size=_console_size(opts.tty))
+            except BaseException as e:
+                ops.remove(rt, ctr.id, force=True)
+                if isinstance(e, PodpyError) and e.exit_code == ENGINE_ERROR:
+                    e.exit_code = CANNOT_INVOKE  # Podman's run: a container that cannot start exits 126
+                raise
+            if opts.detach:
+                handle.close()
+                return RunReport(ctr.id, None)
+            return RunReport(ctr.id, _attached_until_exit(rt, handle, ctr, remove=opts.remove, streams=streams,
+                                                          proxy=proxy))
 
     def create(self, opts: RunOptions) -> str:
         return self._create(opts)[0].id
@@ -252,6 +254,7 @@ class ContainersEngine:
               ) -> list[ItemReport]:
         from podpy.define.states import ContainerStatus
         from podpy.runtime import container as ops
+        from podpy.runtime.sigproxy import SignalProxy
 
         rt = self.engine.runtime
         aopts = attach_opts or AttachOptions(no_stdin=True)
@@ -266,14 +269,15 @@ class ContainersEngine:
                 streams = None
                 if attach and (ctr.config.tty or (ctr.config.stdin and not aopts.no_stdin)):
                     streams = _streams(rt, ctr, stdin=not aopts.no_stdin, detach_keys=aopts.detach_keys)
-                handle = ops.start(rt, ctr, attach=attach, attach_client=streams is not None,
-                                   console_size=_console_size(ctr.config.tty and attach))
-                if not attach:
-                    handle.close()
-                    reports.append(ItemReport(ctr.id))
-                    continue
-                code = _attached_until_exit(rt, handle, ctr, remove=ctr.config.auto_remove, streams=streams,
-                                            sig_proxy=aopts.sig_proxy)
+                with SignalProxy(attach and aopts.sig_proxy and not ctr.config.tty) as proxy:
+                    handle = ops.start(rt, ctr, attach=attach, attach_client=streams is not None,
+                                       console_size=_console_size(ctr.config.tty and attach))
+                    if not attach:
+                        handle.close()
+                        reports.append(ItemReport(ctr.id))
+                        continue
+                    code = _attached_until_exit(rt, handle, ctr, remove=ctr.config.auto_remove, streams=streams,
+                                                proxy=proxy)
                 reports.append(ItemReport(ctr.id, exit_code=code))
             except PodpyError as e:
                 reports.append(ItemReport(name, str(e), e.exit_code, e.code))
