@@ -57,6 +57,7 @@ class Registry:
         self.dir = tempfile.mkdtemp(prefix="podpy-registry-", dir=os.environ.get("PODPY_TEST_TMP", "/var/tmp"))
         self.port = free_port()
         self.tls = tls
+        self.client_ca = client_ca
         self.users = users or {}
         self.data = os.path.join(self.dir, "data")
         self.log_path = os.path.join(self.dir, "registry.log")
@@ -103,6 +104,9 @@ class Registry:
                 with open(self.log_path) as f:
                     raise RuntimeError(f"docker-registry exited: {f.read()[-2000:]}")
             try:
+                if self.client_ca:  # it wants a client certificate: listening is all this can check
+                    socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+                    return
                 if self.tls:
                     import ssl
 

@@ -76,8 +76,13 @@ def error_text(status: int, body: bytes, reason: str = "") -> str:
     return f"received unexpected HTTP status: {status} {text}".rstrip()
 
 
+def _client_cert_refused(e: BaseException) -> bool:
+    text = str(e).upper()
+    return isinstance(e, ssl.SSLError) and ("ALERT_BAD_CERTIFICATE" in text or "CERTIFICATE_REQUIRED" in text)
+
+
 def _retriable_error(e: BaseException) -> bool:
-    if isinstance(e, ssl.SSLCertVerificationError) or "WRONG_VERSION_NUMBER" in str(e):
+    if isinstance(e, ssl.SSLCertVerificationError) or "WRONG_VERSION_NUMBER" in str(e) or _client_cert_refused(e):
         return False
     return isinstance(e, (OSError, http.client.HTTPException))
 
@@ -87,6 +92,9 @@ def _describe(e: BaseException) -> str:
         return "http: server gave HTTP response to HTTPS client"
     if isinstance(e, ssl.SSLCertVerificationError):
         return f"tls: failed to verify certificate: {e.verify_message}"
+    if _client_cert_refused(e):
+        return ("tls: the registry refused the client certificate (none was presented, or not one it trusts; "
+                "client.cert and client.key go in the registry's certs.d directory)")
     if isinstance(e, ConnectionRefusedError):
         return "connect: connection refused"
     if isinstance(e, OSError) and e.strerror:
