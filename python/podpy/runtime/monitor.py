@@ -116,7 +116,8 @@ class MonitorConfig:
         args += ["--bundle", self.bundle, "--pidfile", self.pidfile]
         if self.runtime_log:
             args += ["--runtime-log", self.runtime_log]
-        args += ["--log-driver", self.log_driver]
+        # Podman 4.3.1 hands conmon k8s-file for json-file: the same file format, only inspect tells them apart.
+        args += ["--log-driver", LOG_DRIVER_K8S_FILE if self.log_driver == LOG_DRIVER_JSON_FILE else self.log_driver]
         if self.log_path:
             args += ["--log-path", self.log_path]
         if self.log_size_max > 0:

@@ -1,5 +1,5 @@
-"""Reading the logs the monitor writes: k8s-file (`TIMESTAMP STREAM F|P TEXT`) and json-file
-(`{"log":"TEXT","stream":"stdout","time":"…"}`, partial when the text lacks its final newline).
+"""Reading the logs the monitor writes in the k8s-file format (`TIMESTAMP STREAM F|P TEXT`), which is also
+json-file's: Podman 4.3.1 writes json-file logs as k8s-file.
 
 With ``max-size`` the monitor replaces a full log by a new, empty file; a follower notices the new
 inode and carries on in it.
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
     Parser = Callable[[bytes, str], LogLine | None]
 
-JSON_FILE = "json-file"
 _POLL_S = 0.05
 
 
@@ -34,24 +33,13 @@ def parse_k8s_line(raw: bytes, container: str = "") -> LogLine | None:
                    partial=partial, container=container)
 
 
-def parse_json_line(raw: bytes, container: str = "") -> LogLine | None:
-    import json
-
-    try:
-        entry = json.loads(raw)
-    except ValueError:
-        return None
-    if not isinstance(entry, dict) or not isinstance(entry.get("log"), str):
-        return None
-    text = entry["log"].encode("utf-8", "surrogateescape")
-    return LogLine(stream=str(entry.get("stream") or "stdout"), timestamp=str(entry.get("time") or ""), text=text,
-                   partial=not text.endswith(b"\n"), container=container)
-
-
 def read_log(path: str, *, driver: str = "k8s-file", tail: int = -1, container: str = "",
              follow: Callable[[], bool] | None = None) -> Iterator[LogLine]:
-    """The log's records; with ``follow``, keep reading while ``follow()`` says the container runs."""
-    parse: Parser = parse_json_line if driver == JSON_FILE else parse_k8s_line
+    """The log's records; with ``follow``, keep reading while ``follow()`` says the container runs.
+
+    ``driver``: k8s-file or json-file, one format (kept for the callers that name it).
+    """
+    parse: Parser = parse_k8s_line
     f: IO[bytes]
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below, iterated lazily
