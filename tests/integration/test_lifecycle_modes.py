@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
+
 import pytest
 from tests.conftest import needs_root
-from tests.support.podpy import Podpy
+from tests.support.podpy import Podpy, podpy_env
 
 pytestmark = needs_root
 
@@ -41,3 +45,21 @@ def test_stop_of_created_and_initialized(podpy_bb: Podpy) -> None:
 def test_run_bad_input_exit_codes(podpy_bb: Podpy, args: list[str], code: int, message: str) -> None:
     result = podpy_bb("run", "--rm", *args, check=False)
     assert result.returncode == code and message in result.stderr
+
+
+@pytest.mark.skipif(os.path.isdir("/run/systemd/system"), reason="systemd runs here")
+def test_systemd_cgroup_manager_without_systemd(podpy_bb: Podpy, tmp_path: Path) -> None:
+    """Podman 4.3.1 as root keeps the asked manager and the start fails with runc's reason (no fallback)."""
+    refused = "runc: systemd not running on this host, cannot use systemd cgroups manager"
+    result = podpy_bb("--cgroup-manager", "systemd", "run", "--rm", "busybox", "true", check=False)
+    assert result.returncode == 126 and refused in result.stderr
+    conf = tmp_path / "containers.conf"
+    conf.write_text('[engine]\ncgroup_manager = "systemd"\n')
+    env = dict(podpy_env(), CONTAINERS_CONF=str(conf))
+    info = subprocess.run([*podpy_bb.argv, "info", "--format", "{{.Host.CgroupManager}}"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert info.stdout == "systemd\n"
+    run = subprocess.run([*podpy_bb.argv, "run", "--name", "sd", "busybox", "true"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 126 and refused in run.stderr
+    assert podpy_bb("run", "--rm", "busybox", "true").returncode == 0  # cgroupfs, the default here

@@ -263,7 +263,10 @@ def test_cgroup_manager_choice(cfg: EngineConfig) -> None:
         engine = replace(cfg.containers.engine, cgroup_manager="systemd")
         asked = replace(cfg, containers=replace(cfg.containers, engine=engine))
         host = probe_host(asked)
-        assert host.cgroup_manager == "cgroupfs" and any("systemd is not PID 1" in r for r in host.reasons)
+        # As Podman (root): kept, and containers refuse to start with runc's reason.
+        assert host.cgroup_manager == "systemd" and any("systemd is not PID 1" in r for r in host.reasons)
+        assert "systemd not running on this host" in probe.systemd_refusal("systemd", "runc")
+    assert probe.systemd_refusal("cgroupfs", "runc") == ""
 
 
 def test_runtime_version_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -367,6 +367,11 @@ def _launch(rt: Runtime, ctr: Container, *, attach: bool, image: Image | None = 
     """Mount, write the bundle, spawn the monitor and wait for the pid (``create``: `runtime create` only)."""
     if ctr.config.log_tag and ctr.config.log_driver in (LOG_DRIVER_K8S_FILE, LOG_DRIVER_JSON_FILE):
         raise RuntimeStartError("k8s-file doesn't support --log-tag")  # conmon's refusal in Podman 4.3.1
+    from podpy.runtime.probe import systemd_refusal
+
+    refusal = systemd_refusal(rt.host.cgroup_manager, rt.host.runtime_name)
+    if refusal:
+        raise RuntimeStartError(refusal)
     bundle = _prepare_bundle(rt, ctr, image, console_size)
     run_dir = rt.run_paths.container_dir(ctr.id)
     os.makedirs(run_dir, exist_ok=True)

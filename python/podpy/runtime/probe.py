@@ -403,14 +403,13 @@ def choose_cgroup_manager(cfg: EngineConfig, cgroups: CgroupInfo, rootless: bool
     if flag:
         reasons.append(f"cgroup manager {flag}: chosen by --cgroup-manager")
         return flag
-    if asked == "systemd" and not systemd:
-        reasons.append("cgroup manager cgroupfs: containers.conf asks for systemd, but systemd is not PID 1")
-        return "cgroupfs"
     if asked == "systemd" and rootless and cgroups.version == "v1":
         reasons.append("cgroup manager cgroupfs: rootless on cgroups v1 cannot use systemd")
         return "cgroupfs"
     if asked:
-        reasons.append(f"cgroup manager {asked}: chosen by containers.conf engine.cgroup_manager")
+        # Podman (as root) keeps it without systemd too: containers then fail to start (see systemd_refusal).
+        late = "" if asked != "systemd" or systemd else " (systemd is not PID 1: containers will not start)"
+        reasons.append(f"cgroup manager {asked}: chosen by containers.conf engine.cgroup_manager{late}")
         return asked
     if systemd and not (rootless and cgroups.version == "v1"):
         reasons.append("cgroup manager systemd: systemd is PID 1")
@@ -418,6 +417,13 @@ def choose_cgroup_manager(cfg: EngineConfig, cgroups: CgroupInfo, rootless: bool
     reasons.append("cgroup manager cgroupfs: systemd is not PID 1 (no /run/systemd/system)"
                    if not systemd else "cgroup manager cgroupfs: rootless on cgroups v1")
     return "cgroupfs"
+
+
+def systemd_refusal(cgroup_manager: str, runtime_name: str) -> str:
+    """Why no container can start with this cgroup manager ("" if one can): runc's words, which Podman shows."""
+    if cgroup_manager != "systemd" or systemd_is_init():
+        return ""
+    return f"{runtime_name}: systemd not running on this host, cannot use systemd cgroups manager: OCI runtime error"
 
 
 def runtime_version(path: str, *, run_root: str, boot_id: str, use_cache: bool = True) -> str:
