@@ -15,6 +15,7 @@ _S = "podpy.cli.system"
 _N = "podpy.cli.networks"
 _V = "podpy.cli.volumes"
 _SE = "podpy.cli.secrets"
+_M = "podpy.cli.manifests"
 
 CONTAINER_VERBS: dict[str, Entry] = {
     "attach": (f"{_C}.attach:attach", "Attach to a running container"),
@@ -68,7 +69,7 @@ IMAGE_VERBS: dict[str, Entry] = {
     "push": (f"{_I}.push:push", "Push an image to a specified destination"),
     "rm": (f"{_I}.rmi:rmi", "Removes one or more images from local storage"),
     "save": (f"{_I}.save:save", "Save image(s) to an archive"),
-    "search": (None, "Search registry for image"),
+    "search": (f"{_I}.search:search", "Search registry for image"),
     "tag": (f"{_I}.tag:tag", "Add an additional name to a local image"),
     "tree": (f"{_I}.tree:tree", "Prints layer hierarchy of an image in a tree format"),
     "trust": (None, "Manage container image trust policy"),
@@ -120,13 +121,25 @@ SECRET_VERBS: dict[str, Entry] = {
     "rm": (f"{_SE}.rm:rm", "Remove one or more secrets"),
 }
 
+MANIFEST_VERBS: dict[str, Entry] = {
+    "add": (f"{_M}.add:add", "Add images to a manifest list or image index"),
+    "annotate": (f"{_M}.annotate:annotate",
+                 "Add or update information about an entry in a manifest list or image index"),
+    "create": (f"{_M}.create:create", "Create manifest list or image index"),
+    "exists": (f"{_M}.exists:exists", "Check if a manifest list exists in local storage"),
+    "inspect": (f"{_M}.inspect:inspect", "Display the contents of a manifest list or image index"),
+    "push": (f"{_M}.push:push", "Push a manifest list or image index to a registry"),
+    "remove": (f"{_M}.remove:remove", "Remove an entry from a manifest list or image index"),
+    "rm": (f"{_M}.rm:rm", "Remove manifest list or image index from local storage"),
+}
+
 GROUPS: dict[str, tuple[dict[str, Entry], str]] = {
     "container": (CONTAINER_VERBS, "Manage containers"),
     "image": (IMAGE_VERBS, "Manage images"),
     "system": (SYSTEM_VERBS, "Manage podman"),
     "generate": ({}, "Generate structured data based on containers, pods or volumes"),
     "healthcheck": ({}, "Manage health checks on containers"),
-    "manifest": ({}, "Manipulate manifest lists and image indexes"),
+    "manifest": (MANIFEST_VERBS, "Manipulate manifest lists and image indexes"),
     "network": (NETWORK_VERBS, "Manage networks"),
     "play": ({}, "Play containers, pods or volumes from a structured file"),
     "pod": ({}, "Manage pods"),

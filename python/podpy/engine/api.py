@@ -23,18 +23,24 @@ from podpy.engine.entities import (
     LoginOptions,
     LogLine,
     LogsOptions,
+    ManifestAddOptions,
+    ManifestPushOptions,
     NetworkCreateOptions,
     PsOptions,
     PullOptions,
     PullReport,
     PushOptions,
     PushReport,
+    RegistryOptions,
     RmiReport,
     RmOptions,
     RunOptions,
     RunReport,
     SaveOptions,
     SaveReport,
+    SearchOptions,
+    SearchResult,
+    SearchTags,
     StopOptions,
     UpdateOptions,
     WaitReport,
@@ -151,6 +157,27 @@ class Images(Protocol):
 
     def tree(self, name: str, *, whatrequires: bool) -> ImageTreeReport: ...
 
+    def search(self, term: str, opts: SearchOptions) -> list[SearchResult] | list[SearchTags]: ...
+
+
+class Manifests(Protocol):
+    def create(self, name: str, images: Sequence[str], opts: ManifestAddOptions, *, amend: bool) -> str: ...
+
+    def add(self, name: str, images: Sequence[str], opts: ManifestAddOptions) -> str: ...
+
+    def annotate(self, name: str, digest: str, opts: ManifestAddOptions) -> str: ...
+
+    def remove_instance(self, name: str, digest: str) -> str: ...
+
+    def inspect(self, name: str, registry: RegistryOptions) -> dict[str, Any]: ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def remove(self, names: Sequence[str]) -> list[RmiReport]: ...
+
+    def push(self, name: str, destination: str, opts: ManifestPushOptions, progress: TextIO | None = None
+             ) -> str: ...
+
 
 class Networks(Protocol):
     def create(self, opts: NetworkCreateOptions) -> str:
@@ -224,5 +251,8 @@ class Engine(Protocol):
 
     @property
     def secrets(self) -> Secrets: ...
+
+    @property
+    def manifests(self) -> Manifests: ...
 
     def close(self) -> None: ...

@@ -440,3 +440,60 @@ class NetworkCreateOptions:
     labels: dict[str, str] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
     ignore: bool = False  # --ignore: an existing network of that name is no error
+
+
+@record
+class ManifestAddOptions:
+    """`manifest create/add/annotate`: which entries to take and what to record about them."""
+
+    registry: RegistryOptions = field(default_factory=RegistryOptions)
+    all: bool = False  # a list given: add all of its entries, not only the host's
+    os: str = ""
+    arch: str = ""
+    variant: str = ""
+    os_version: str = ""
+    os_features: list[str] = field(default_factory=list)
+    features: list[str] = field(default_factory=list)
+    annotations: dict[str, str] = field(default_factory=dict)
+
+
+@record
+class ManifestPushOptions:
+    registry: RegistryOptions = field(default_factory=RegistryOptions)
+    all: bool = True  # push the images the list names (Podman 4.3.1's default), then the list
+    format: str = ""  # "" (oci), "oci" or "v2s2"
+    remove: bool = False  # --rm: delete the local list once pushed
+    digestfile: str = ""
+    quiet: bool = False
+    compression_format: str = ""
+    remove_signatures: bool = False
+
+
+@record
+class SearchOptions:
+    registry: RegistryOptions = field(default_factory=RegistryOptions)
+    limit: int = 0  # 0: 25 results (Podman's default), or every tag with list_tags
+    list_tags: bool = False
+    filters: dict[str, list[str]] = field(default_factory=dict)  # stars=N, is-official, is-automated
+    no_trunc: bool = False
+
+
+@record
+class SearchResult:
+    """One row of `search` (field names are what --format templates see)."""
+
+    Index: str
+    Name: str
+    Description: str = ""
+    Stars: int = 0
+    Official: str = ""
+    Automated: str = ""
+    Tag: str = ""
+
+
+@record
+class SearchTags:
+    """`search --list-tags`: one repository's tags."""
+
+    Name: str
+    Tags: list[str] = field(default_factory=list)

@@ -69,6 +69,13 @@ class ImageStore:
         assert stored is not None
         return stored
 
+    def set_manifest(self, image_id: str, *, manifest: str, media_type: str, config: str, digest: str,
+                     size: int) -> None:
+        """Replace the manifest and config of an image without layers (a manifest list) in one transaction."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE images SET manifest=?, manifest_media_type=?, config=?, digest=?, size=? "
+                         "WHERE id=?", (manifest, media_type, config, digest, size, image_id))
+
     def tag(self, image_id: str, name: str) -> None:
         with self.db.write() as conn:
             conn.execute("INSERT INTO image_names(name, image_id) VALUES(?, ?) "

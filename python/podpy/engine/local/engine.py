@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from podpy.engine.entities import EngineOptions
     from podpy.engine.local.containers import ContainersEngine
     from podpy.engine.local.images import ImagesEngine
+    from podpy.engine.local.manifests import ManifestsEngine
     from podpy.engine.local.networks import NetworksEngine
     from podpy.engine.local.secrets import SecretsEngine
     from podpy.engine.local.system import SystemEngine
@@ -89,6 +90,12 @@ class LocalEngine:
         from podpy.engine.local.secrets import SecretsEngine
 
         return SecretsEngine(self)
+
+    @cached_property
+    def manifests(self) -> ManifestsEngine:
+        from podpy.engine.local.manifests import ManifestsEngine
+
+        return ManifestsEngine(self)
 
     def close(self) -> None:
         if "runtime" in self.__dict__:

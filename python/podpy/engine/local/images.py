@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from podpy.engine.entities import (
     ChangesReport,
@@ -22,6 +22,9 @@ from podpy.engine.entities import (
     RmiReport,
     SaveOptions,
     SaveReport,
+    SearchOptions,
+    SearchResult,
+    SearchTags,
     TreeLayer,
 )
 from podpy.errors import PodpyError, StorageError
@@ -420,9 +423,58 @@ class ImagesEngine:
             layers.append(TreeLayer(layer_id, layer.size if layer else 0, tops.get(layer_id, [])))
         return ImageTreeReport(image.id, list(image.names), image.size, layers)
 
+    def search(self, term: str, opts: SearchOptions) -> list[SearchResult] | list[SearchTags]:
+        """Podman's search against v2 registries (catalog or tags), filters applied after the limit."""
+        from podpy.config.loader import load_registries
+        from podpy.image.registry.search import Searcher
+
+        searcher = Searcher(client_options(opts.registry), load_registries)
+        try:
+            if opts.list_tags:
+                return [SearchTags(t.name, list(t.tags)) for t in searcher.list_tags(term, opts.limit)]
+            hits = searcher.search(term, opts.limit)
+        finally:
+            searcher.close()
+        keep = _search_filter(opts.filters)
+        return [SearchResult(Index=h.index, Name=h.name, Description=_truncate(h.description, opts.no_trunc),
+                             Stars=h.stars, Official="[OK]" if h.official else "",
+                             Automated="[OK]" if h.automated else "")
+                for h in hits if keep(h.stars, h.official, h.automated)]
+
 
 def _mount_report(image: Image, path: str) -> ImageMountReport:
     return ImageMountReport(image.id, [image.digest] if image.digest else [], list(image.names), path)
+
+
+def _truncate(text: str, no_trunc: bool) -> str:
+    return text if no_trunc or len(text) <= 44 else text[:41] + "..."
+
+
+def _search_filter(filters: Mapping[str, Sequence[str]]) -> Callable[[int, bool, bool], bool]:
+    """stars=N (at least N), is-official[=BOOL], is-automated[=BOOL], as Podman's search filters."""
+    from podpy.errors import UsageError
+
+    min_stars = 0
+    flags: dict[str, bool] = {}
+    for key, values in filters.items():
+        for value in values:
+            if key == "stars":
+                try:
+                    min_stars = int(value)
+                except ValueError:
+                    raise UsageError(f"incorrect value type for stars filter: {value!r}") from None
+            elif key in ("is-official", "is-automated"):
+                if value.lower() not in ("", "true", "false"):
+                    raise UsageError(f"incorrect value type for {key} filter: {value!r}")
+                flags[key] = value.lower() != "false"
+            else:
+                raise UsageError(f'invalid filter type "{key}"')
+
+    def keep(stars: int, official: bool, automated: bool) -> bool:
+        return (stars >= min_stars and flags.get("is-official", official) == official
+                and flags.get("is-automated", automated) == automated)
+
+    return keep
 
 
 def _login_server(server: str) -> str:

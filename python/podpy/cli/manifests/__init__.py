@@ -1,0 +1,1 @@
+"""`podpy manifest` verbs."""
