@@ -325,9 +325,15 @@ class CountingProxy:
 # --- layouts to push --------------------------------------------------------------------------------
 
 
+def _compress(data: bytes, compression: str) -> bytes:
+    if compression == "zstd":
+        return subprocess.run(["zstd", "-q", "-c", "-3"], input=data, capture_output=True, check=True).stdout
+    return gzip.compress(data, compresslevel=1, mtime=0)
+
+
 def write_layout(dest: str, images: list[tuple[dict[str, str], list[bytes], dict[str, object]]], *,
-                 tag: str = "latest", index: bool = False) -> dict[str, str]:
-    """An OCI layout under ``dest`` whose ``tag`` names one image, or an index of several.
+                 tag: str = "latest", index: bool = False, compression: str = "gzip") -> dict[str, str]:
+    """An OCI layout under ``dest`` whose ``tag`` names one image, or an index of several (gzip or zstd layers).
 
     ``images`` are (platform, uncompressed layers, config extra); returns digests by key:
     "manifest0"…, "config0"…, "index" (with ``index``).
@@ -345,8 +351,8 @@ def write_layout(dest: str, images: list[tuple[dict[str, str], list[bytes], dict
     descs = []
     for n, (plat, layers, extra) in enumerate(images):
         diff_ids = ["sha256:" + hashlib.sha256(layer).hexdigest() for layer in layers]
-        layer_descs = [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
-                        **blob(gzip.compress(layer, compresslevel=1, mtime=0))} for layer in layers]
+        layer_descs = [{"mediaType": f"application/vnd.oci.image.layer.v1.tar+{compression}",
+                        **blob(_compress(layer, compression))} for layer in layers]
         config = {"created": "2026-01-01T00:00:00Z", "architecture": plat["architecture"], "os": plat["os"],
                   "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
                              "Cmd": ["sh"], **extra},

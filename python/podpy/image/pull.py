@@ -128,7 +128,8 @@ class Puller:
         return found
 
     def _lean(self, registry: str, insecure: bool, path: str) -> LeanReply | None:
-        """The first request to a registry, without loading http.client: a 200 is used as it is."""
+        """The first request to a registry, without loading http.client; None leaves it to the client
+        (a 401 to answer with credentials, a 429 or 5xx to retry, anything the lean reader does not handle)."""
         key = (registry, insecure)
         if key in self._clients or key in self._schemes:
             return None
@@ -141,7 +142,9 @@ class Puller:
         if reply is None:
             return None
         self._schemes[key] = (reply.scheme, reply.headers.get("www-authenticate") if reply.status == 401 else None)
-        return reply if reply.status == 200 else None
+        if reply.status == 401 or reply.status == 429 or reply.status >= 500:
+            return None  # the client authenticates, or retries
+        return reply
 
     # --- names ------------------------------------------------------------------------------------------
 
@@ -242,6 +245,10 @@ class Puller:
         what = f"{self._what(src)}: reading manifest {wanted} in {src.ref.repository}"
         path = f"/v2/{repo}/manifests/{wanted}"
         reply: LeanReply | Reply | None = self._lean(src.ref.domain, src.insecure, path)
+        if reply is not None and reply.status != 200:
+            from podpy.image.registry.client import status_error
+
+            raise status_error(reply.status, reply.body, what)
         if reply is None:
             try:
                 reply = self.client(src.ref.domain, src.insecure).get_json(path, repo=repo, accept=ACCEPT, what=what)
