@@ -199,3 +199,26 @@ def test_bad_input_is_one_error_line(podpy: Podpy, registry: Seeded) -> None:
     fails(podpy, conf, "manifest", "annotate", "--annotation", "novalue", "elist", digest, text="no value given")
     gone = run(podpy, conf, "manifest", "rm", "elist", "nolist")
     assert gone.returncode == 1 and gone.stderr.strip() == "Error: nolist: image not known"
+
+
+def test_parallel_adds_both_land_and_inspect_resolves_the_host_image(podpy: Podpy, registry: Seeded) -> None:
+    reg, digests, conf = registry
+    _pull_two(podpy, reg, conf)
+    ok(podpy, conf, "manifest", "create", "par")
+    env = dict(podpy_env(), CONTAINERS_REGISTRIES_CONF=conf)
+    procs = [subprocess.Popen([*podpy.argv, "manifest", "add", "--arch", arch, "par", f"{reg.host}/{name}"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+             for name, arch in (("one", _arch()), ("two", OTHER_ARCH))]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    entries = json.loads(ok(podpy, conf, "manifest", "inspect", "par").stdout)["manifests"]
+    assert sorted(e["digest"] for e in entries) == sorted([digests["one:latest"]["manifest0"],
+                                                          digests["two:latest"]["manifest0"]])
+    shown = json.loads(ok(podpy, conf, "image", "inspect", "par").stdout)[0]
+    assert shown["Id"] == digests["one:latest"]["config0"].removeprefix("sha256:")
+    ok(podpy, conf, "manifest", "remove", "par", digests["one:latest"]["manifest0"])
+    missing = run(podpy, conf, "image", "inspect", "par")
+    assert missing.returncode == 125 and "no image found in image index" in missing.stderr
+    ok(podpy, conf, "rmi", "par")
+    assert run(podpy, conf, "manifest", "exists", "par").returncode == 1

@@ -344,3 +344,18 @@ def local_image_for(store: Store, inst: Instance) -> Image | None:
         if image.digest == inst.digest and not is_list(image):
             return image
     return None
+
+
+def resolve_instance(store: Store, image: Image) -> Image:
+    """The local image a list stands for on this host (Podman's lookup of a list name); else NoSuchImage."""
+    from podpy.image.registry.manifests import host
+
+    want = host()
+    entries = [i for i in load(image).instances if i.os == want.os and i.architecture == want.architecture
+               and (i.variant or "") == want.variant]
+    for inst in entries:
+        found = local_image_for(store, inst)
+        if found is not None:
+            return found
+    raise NoSuchImage(f'no image found in image index for architecture {want.architecture}, variant '
+                      f'"{want.variant}", OS {want.os}: image not known')

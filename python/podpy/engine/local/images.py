@@ -93,6 +93,7 @@ class ImagesEngine:
     def inspect(self, names: Sequence[str]) -> list[InspectReport]:
         from podpy.engine.local.reports import inspect_image
         from podpy.image.lookup import find_image
+        from podpy.image.registry.manifests import INDEX_TYPES
 
         rt = self.engine.runtime
         reports = []
@@ -104,8 +105,16 @@ class ImagesEngine:
                 continue
             if image is None:
                 reports.append(InspectReport(name, None, f"{name}: image not known"))
-            else:
-                reports.append(InspectReport(name, inspect_image(rt, image)))
+                continue
+            if image.manifest_media_type in INDEX_TYPES:  # a manifest list: the host's image it names
+                from podpy.image.manifest_list import resolve_instance
+
+                try:
+                    image = resolve_instance(rt.store, image)
+                except PodpyError as e:
+                    reports.append(InspectReport(name, None, str(e)))
+                    continue
+            reports.append(InspectReport(name, inspect_image(rt, image)))
         return reports
 
     def exists(self, name: str) -> bool:
