@@ -78,3 +78,19 @@ def test_search_errors(podpy: Podpy, registry: Registry) -> None:
         assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("Error: ")
     refused = run(podpy, "search", f"{host}/")  # TLS verification against a plain-HTTP registry
     assert refused.returncode == 125 and "HTTP response to HTTPS client" in refused.stderr
+
+
+def test_search_uses_the_unqualified_search_registries(podpy: Podpy, registry: Registry, tmp_path: object) -> None:
+    host = registry.host
+    conf = os.path.join(str(tmp_path), "registries.conf")
+    with open(conf, "w") as f:
+        f.write(f'unqualified-search-registries = ["{host}"]\n[[registry]]\nlocation = "{host}"\ninsecure = true\n')
+    env = dict(podpy_env(), CONTAINERS_REGISTRIES_CONF=conf)
+    proc = subprocess.run([*podpy.argv, "search", "--format", "{{.Name}}", "alpha"], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [f"{host}/alpha/app", f"{host}/alphabet"]
+    proc = subprocess.run([*podpy.argv, "search", "--list-tags", "--format", "json", "alpha/app"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [{"Name": f"{host}/alpha/app", "Tags": ["v1", "v2", "v3"]}]
