@@ -70,6 +70,10 @@ class RunOptions:
     init: bool = False
     init_path: str = ""
     pidfile: str = ""
+    systemd: str = "true"  # --systemd true|false|always
+    userns: str = ""  # --userns ("" or host: the host's user namespace)
+    uidmap: list[str] = field(default_factory=list)  # --uidmap CONTAINER:HOST:SIZE
+    gidmap: list[str] = field(default_factory=list)
     read_only_tmpfs: bool = True
     mounts: list[str] = field(default_factory=list)  # --mount values
     secrets: list[str] = field(default_factory=list)  # --secret values

@@ -74,11 +74,6 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     ``image`` None: `--rootfs`, the container runs in the directory ``image_name`` itself (no overlay).
     """
     gen.validate()
-    member = None
-    if gen.namespaces.pod or gen.namespaces.modes or ":" in gen.network.mode:
-        from podpy.runtime import namespaces
-
-        gen, member = namespaces.resolve_for_create(rt, gen)
     log = log or LogSettings(driver=rt.opts.log_driver)
     restart = restart or RestartPolicy()
     defaults = image_defaults(image)
@@ -88,7 +83,6 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     args_preview = [*entrypoint, *command]
     if not args_preview:
         raise PodpyError("no command or entrypoint provided, and no CMD or ENTRYPOINT from image")
-    systemd_mode, stop_signal, env = _systemd_settings(gen, defaults, args_preview, container_id)
     user_mounts = list(gen.storage.mounts)
     if image is not None and '"Volumes"' in image.config:
         from podpy.runtime import volumes
@@ -112,25 +106,22 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         rootfs_from_image=image is not None, rootfs_path="" if image else image_name,
         created_at=now_rfc3339(), command=command, entrypoint=entrypoint, args=args_preview,
         oci_runtime=os.path.basename(rt.host.runtime_path),
-        env=env,
+        env=[f"{k}={v}" for k, v in gen.basic.env.items()],
         workdir=gen.basic.workdir or defaults.workdir or "/", user=gen.basic.user or defaults.user,
         hostname=gen.basic.hostname or container_id[:12], network_mode=gen.network.mode,
         labels=dict(gen.basic.labels), annotations=dict(gen.basic.annotations),
         auto_remove=gen.basic.auto_remove, log_driver=log.driver, log_path=log_path, log_size_max=log.size_max,
         log_tag=log.tag, restart_policy=restart.name, restart_retries=restart.retries,
-        stop_signal=stop_signal, stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv),
+        stop_signal=gen.basic.stop_signal, stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv),
         read_only=gen.storage.read_only,
         mounts=[m.to_oci() for m in user_mounts], tty=gen.basic.terminal, stdin=gen.basic.stdin,
         security=asdict(gen.security), resources=asdict(gen.resources), init=gen.basic.init,
         init_path=gen.basic.init_path, pidfile=gen.basic.pidfile, read_only_tmpfs=gen.storage.read_only_tmpfs,
-        systemd_mode=systemd_mode,
         networks=_joined_networks(rt, gen), static_ip=gen.network.static_ip, static_mac=gen.network.static_mac,
         ports=_host_ports(gen, image), network_aliases=list(gen.network.aliases),
         dns_servers=list(gen.network.dns_servers), dns_search=list(gen.network.dns_search),
         dns_options=list(gen.network.dns_options),
         add_hosts=list(gen.network.add_hosts), secrets=secret_refs,
-        pod=member.pod_id if member else "", namespaces=dict(gen.namespaces.modes),
-        cgroup_parent=member.cgroup_parent if member else "",
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     try:
@@ -161,26 +152,6 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     state.status = ContainerStatus.CREATED
     rt.state.save_state(container_id, state)
     return Container(config, state)
-
-
-def _systemd_settings(gen: SpecGenerator, image: ImageDefaults, args: list[str],
-                      container_id: str) -> tuple[bool, int, list[str]]:
-    """--systemd decided with the command: (mode, stop signal, env). The stop signal: the user's, the image's,
-    SIGRTMIN+3 in systemd mode, else SIGTERM (Podman's order)."""
-    from podpy.specgen import systemd
-
-    mode = systemd.wanted(gen.basic.systemd, args)
-    env = dict(gen.basic.env)
-    if mode:
-        env.setdefault("container_uuid", systemd.container_uuid(container_id))
-    stop_signal = gen.basic.stop_signal
-    if not stop_signal and image.stop_signal:
-        from podpy.define.signals import parse_signal
-
-        stop_signal = parse_signal(image.stop_signal)
-    if not stop_signal:
-        stop_signal = systemd.STOP_SIGNAL if mode else signal.SIGTERM
-    return mode, int(stop_signal), [f"{k}={v}" for k, v in env.items()]
 
 
 def _drop_new_anonymous_volumes(rt: Runtime, config: ContainerConfig, state: ContainerState) -> None:
@@ -240,7 +211,7 @@ def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
                         hostname=cfg.hostname, labels=dict(cfg.labels), annotations=dict(cfg.annotations),
                         auto_remove=cfg.auto_remove, stop_signal=cfg.stop_signal, stop_timeout=cfg.stop_timeout,
                         terminal=cfg.tty, stdin=cfg.stdin, init=cfg.init, init_path=cfg.init_path,
-                        pidfile=cfg.pidfile, systemd_mode=cfg.systemd_mode),
+                        pidfile=cfg.pidfile),
         storage=StorageSpec(read_only=cfg.read_only, read_only_tmpfs=cfg.read_only_tmpfs,
                             mounts=[UserMount(str(m["destination"]), str(m["type"]), str(m["source"]),
                                               [str(o) for o in m["options"]]) for m in cfg.mounts]),
@@ -260,8 +231,7 @@ def _host_defaults(rt: Runtime, gen: SpecGenerator) -> HostDefaults:
         init_path = next((p for p in ("/usr/bin/catatonit", "/usr/libexec/catatonit/catatonit")
                           if os.path.exists(p)), init_path)
     return HostDefaults(capabilities=rt.opts.default_capabilities or DEFAULT_CAPABILITIES,
-                        pids_limit=rt.opts.pids_limit, init_path=init_path,
-                        cgroup_v2=gen.basic.systemd_mode and rt.host.cgroup_version == "v2")
+                        pids_limit=rt.opts.pids_limit, init_path=init_path)
 
 
 def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_size: tuple[int, int] | None) -> str:
@@ -282,8 +252,7 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
     if any(m.type == "volume" for m in gen.storage.mounts):
         from podpy.runtime import volumes
 
-        resolved = volumes.resolve(rt, gen.storage.mounts, rootfs, holder=ctr.id)
-        gen = replace(gen, storage=replace(gen.storage, mounts=resolved))
+        gen = replace(gen, storage=replace(gen.storage, mounts=volumes.resolve(rt, gen.storage.mounts, rootfs)))
     userdata = rt.store_paths.container_userdata(ctr.id)
     if ctr.config.secrets:
         from podpy.runtime import secrets
@@ -311,8 +280,7 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
 
         volumes.chown_for_user(rt, ctr.config.mounts, user.uid, user.gid)
     spec = build_oci_spec(gen, defaults, rootfs=rootfs, user=user, hostname=ctr.config.hostname, files=files,
-                          rlimits=_rlimits(rt, gen.resources.ulimits),
-                          cgroups_path=f"{ctr.config.cgroup_parent or '/podpy'}/podpy-{ctr.id}",
+                          rlimits=_rlimits(rt, gen.resources.ulimits), cgroups_path=f"/podpy/podpy-{ctr.id}",
                           console_size=console_size, host=_host_defaults(rt, gen),
                           annotations={"io.podman.annotations.autoremove":
                                        "TRUE" if ctr.config.auto_remove else "FALSE", **ctr.config.annotations})
@@ -320,10 +288,6 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
         for ns in spec["linux"]["namespaces"]:
             if ns["type"] == "network":
                 ns["path"] = netns
-    if ctr.config.namespaces or ":" in ctr.config.network_mode:
-        from podpy.runtime import namespaces
-
-        namespaces.apply_to_spec(rt, ctr, spec)
     atomic_write(os.path.join(userdata, "config.json"), json.dumps(spec).encode(), fsync=False)
     return userdata
 
@@ -489,10 +453,6 @@ def cleanup(rt: Runtime, container_id: str, *, remove: bool, monitor_deletes_run
             _remove_locked(rt, ctr, delete_runtime_state=not monitor_deletes_runtime_state)
         elif restart and restart_due(ctr):
             _restart_by_policy(rt, ctr)
-        if ctr.config.pod:
-            from podpy.runtime import pod as pods
-
-            pods.after_member_exit(rt, ctr)
         return code
 
 
@@ -514,10 +474,6 @@ def _release_network(rt: Runtime, ctr: Container) -> None:
 
 def release_resources(rt: Runtime, ctr: Container, *, save: bool = True) -> None:
     _release_network(rt, ctr)
-    if any(m["type"] == "volume" and m["source"] for m in ctr.config.mounts):
-        from podpy.runtime import volumes
-
-        volumes.release_for(rt, ctr)
     if ctr.state.rootfs:
         rt.store.rootfs.unmount(ctr.id)
         ctr.state.rootfs = ""
@@ -548,12 +504,11 @@ def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = 
         volume_store.remove_anonymous(rt, ctr)
 
 
-def remove(rt: Runtime, name_or_id: str, *, force: bool, volumes: bool = False, with_pod: bool = False) -> str:
+def remove(rt: Runtime, name_or_id: str, *, force: bool, volumes: bool = False) -> str:
     """Remove a container (killing it first with ``force``); returns its full ID.
 
     Unlike Podman, `rm -f` does not send the stop signal and wait for the stop timeout first:
     the container is being deleted, so SIGKILL at once (CI runners feel those seconds).
-    ``with_pod``: the pod is being removed, so its infra container may go.
     """
     ctr = rt.state.lookup_container(name_or_id)
     with locked(rt, ctr.id):
@@ -561,13 +516,6 @@ def remove(rt: Runtime, name_or_id: str, *, force: bool, volumes: bool = False, 
         if current is None:
             return ctr.id
         ctr = sync(rt, current)
-        if ctr.config.pod and not with_pod:
-            from podpy.runtime import pod as pods
-
-            pods.refuse_infra_removal(rt, ctr)
-        from podpy.runtime import namespaces
-
-        namespaces.refuse_if_depended_on(rt, ctr)
         if ctr.state.status.is_active():
             if not force:
                 raise InvalidStateError(

@@ -36,6 +36,8 @@ class BasicSpec:
     init: bool = False  # --init: a tiny init (catatonit) as PID 1 that reaps and forwards signals
     init_path: str = ""  # "": containers.conf's init_path
     pidfile: str = ""
+    systemd: str = "true"  # --systemd: true (when the command is an init), false, always
+    systemd_mode: bool = False  # resolved at create from ``systemd`` and the command
 
 
 @record(frozen=False)

@@ -47,6 +47,7 @@ class ContainerConfig:
     init: bool = False
     init_path: str = ""
     pidfile: str = ""
+    systemd_mode: bool = False  # --systemd: tmpfs on /run, /tmp…, SIGRTMIN+3, writable systemd cgroup
     read_only_tmpfs: bool = True
     log_size_max: int = -1  # bytes; -1: no limit (--log-opt max-size, containers.conf log_size_max)
     log_tag: str = ""

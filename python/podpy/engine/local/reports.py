@@ -181,6 +181,7 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
             "Annotations": cfg.annotations,
             "StopSignal": cfg.stop_signal,
             "CreateCommand": cfg.create_command,
+            **({"SystemdMode": True} if cfg.systemd_mode else {}),
             "Umask": "0022",
             "Timeout": 0,
             "StopTimeout": cfg.stop_timeout,

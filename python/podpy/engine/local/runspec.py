@@ -16,9 +16,42 @@ if TYPE_CHECKING:
 
 
 def _stop_signal(text: str) -> int:
+    """0 when not given: SIGTERM, or SIGRTMIN+3 in systemd mode (decided at create, with the command)."""
     from podpy.define.signals import parse_signal
 
-    return parse_signal(text) if text else 15
+    return parse_signal(text) if text else 0
+
+
+SYSTEMD_MODES = ("true", "false", "always")
+
+
+def _systemd(text: str) -> str:
+    if text.lower() not in SYSTEMD_MODES:
+        raise UsageError('invalid config provided: --systemd values must be one of "true, false, always": '
+                         "invalid configuration")
+    return text.lower()
+
+
+def check_userns(opts: RunOptions) -> None:
+    """The host's user namespace is the only one yet: anything else is refused, never ignored."""
+    import re
+
+    for flag, maps in (("UID", opts.uidmap), ("GID", opts.gidmap)):
+        for value in maps:
+            if not re.fullmatch(r"\+?\d+:@?\d+:\d+", value):
+                raise UsageError(f'initializing ID mappings: {flag} setting is malformed expected '
+                                 f'["uint32:uint32:uint32"]: ["{value}"]')
+    if opts.uidmap or opts.gidmap:
+        raise UsageError("--uidmap and --gidmap are not supported yet (containers share the host's user "
+                         "namespace)")
+    mode = opts.userns.partition(":")[0]
+    if mode in ("", "host"):
+        return
+    if mode == "keep-id":
+        raise UsageError("keep-id is only supported in rootless mode")
+    if mode in ("auto", "private", "nomap", "ns", "container"):
+        raise UsageError(f"--userns={opts.userns} is not supported yet (only host)")
+    raise UsageError(f"unrecognized namespace mode {opts.userns} passed")
 
 
 def _cpus(text: str) -> float:
@@ -193,6 +226,7 @@ def network_spec(opts: RunOptions) -> NetworkSpec:
 
 
 def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
+    check_userns(opts)
     return SpecGenerator(
         basic=BasicSpec(name=opts.name, image=opts.image, command=list(opts.command),
                         entrypoint=None if opts.entrypoint is None else list(opts.entrypoint),
@@ -200,7 +234,7 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
                         labels=dict(opts.labels), annotations=dict(opts.annotations), terminal=opts.tty,
                         stdin=opts.interactive, auto_remove=opts.remove, stop_signal=_stop_signal(opts.stop_signal),
                         stop_timeout=10 if opts.stop_timeout is None else opts.stop_timeout, init=opts.init,
-                        init_path=opts.init_path, pidfile=opts.pidfile),
+                        init_path=opts.init_path, pidfile=opts.pidfile, systemd=_systemd(opts.systemd)),
         storage=StorageSpec(read_only=opts.read_only, read_only_tmpfs=opts.read_only_tmpfs,
                             mounts=[*map(parse_volume, opts.volumes), *map(parse_tmpfs, opts.tmpfs),
                                     *map(parse_mount, opts.mounts)],
