@@ -83,6 +83,7 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     args_preview = [*entrypoint, *command]
     if not args_preview:
         raise PodpyError("no command or entrypoint provided, and no CMD or ENTRYPOINT from image")
+    systemd_mode, stop_signal, env = _systemd_settings(gen, defaults, args_preview, container_id)
     user_mounts = list(gen.storage.mounts)
     if image is not None and '"Volumes"' in image.config:
         from podpy.runtime import volumes
@@ -106,17 +107,18 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         rootfs_from_image=image is not None, rootfs_path="" if image else image_name,
         created_at=now_rfc3339(), command=command, entrypoint=entrypoint, args=args_preview,
         oci_runtime=os.path.basename(rt.host.runtime_path),
-        env=[f"{k}={v}" for k, v in gen.basic.env.items()],
+        env=env,
         workdir=gen.basic.workdir or defaults.workdir or "/", user=gen.basic.user or defaults.user,
         hostname=gen.basic.hostname or container_id[:12], network_mode=gen.network.mode,
         labels=dict(gen.basic.labels), annotations=dict(gen.basic.annotations),
         auto_remove=gen.basic.auto_remove, log_driver=log.driver, log_path=log_path, log_size_max=log.size_max,
         log_tag=log.tag, restart_policy=restart.name, restart_retries=restart.retries,
-        stop_signal=gen.basic.stop_signal, stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv),
+        stop_signal=stop_signal, stop_timeout=gen.basic.stop_timeout, create_command=list(sys.argv),
         read_only=gen.storage.read_only,
         mounts=[m.to_oci() for m in user_mounts], tty=gen.basic.terminal, stdin=gen.basic.stdin,
         security=asdict(gen.security), resources=asdict(gen.resources), init=gen.basic.init,
         init_path=gen.basic.init_path, pidfile=gen.basic.pidfile, read_only_tmpfs=gen.storage.read_only_tmpfs,
+        systemd_mode=systemd_mode,
         networks=_joined_networks(rt, gen), static_ip=gen.network.static_ip, static_mac=gen.network.static_mac,
         ports=_host_ports(gen, image), network_aliases=list(gen.network.aliases),
         dns_servers=list(gen.network.dns_servers), dns_search=list(gen.network.dns_search),
@@ -152,6 +154,26 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     state.status = ContainerStatus.CREATED
     rt.state.save_state(container_id, state)
     return Container(config, state)
+
+
+def _systemd_settings(gen: SpecGenerator, image: ImageDefaults, args: list[str],
+                      container_id: str) -> tuple[bool, int, list[str]]:
+    """--systemd decided with the command: (mode, stop signal, env). The stop signal: the user's, the image's,
+    SIGRTMIN+3 in systemd mode, else SIGTERM (Podman's order)."""
+    from podpy.specgen import systemd
+
+    mode = systemd.wanted(gen.basic.systemd, args)
+    env = dict(gen.basic.env)
+    if mode:
+        env.setdefault("container_uuid", systemd.container_uuid(container_id))
+    stop_signal = gen.basic.stop_signal
+    if not stop_signal and image.stop_signal:
+        from podpy.define.signals import parse_signal
+
+        stop_signal = parse_signal(image.stop_signal)
+    if not stop_signal:
+        stop_signal = systemd.STOP_SIGNAL if mode else signal.SIGTERM
+    return mode, int(stop_signal), [f"{k}={v}" for k, v in env.items()]
 
 
 def _drop_new_anonymous_volumes(rt: Runtime, config: ContainerConfig, state: ContainerState) -> None:
@@ -211,7 +233,7 @@ def generator_from_config(cfg: ContainerConfig) -> SpecGenerator:
                         hostname=cfg.hostname, labels=dict(cfg.labels), annotations=dict(cfg.annotations),
                         auto_remove=cfg.auto_remove, stop_signal=cfg.stop_signal, stop_timeout=cfg.stop_timeout,
                         terminal=cfg.tty, stdin=cfg.stdin, init=cfg.init, init_path=cfg.init_path,
-                        pidfile=cfg.pidfile),
+                        pidfile=cfg.pidfile, systemd_mode=cfg.systemd_mode),
         storage=StorageSpec(read_only=cfg.read_only, read_only_tmpfs=cfg.read_only_tmpfs,
                             mounts=[UserMount(str(m["destination"]), str(m["type"]), str(m["source"]),
                                               [str(o) for o in m["options"]]) for m in cfg.mounts]),
@@ -231,7 +253,8 @@ def _host_defaults(rt: Runtime, gen: SpecGenerator) -> HostDefaults:
         init_path = next((p for p in ("/usr/bin/catatonit", "/usr/libexec/catatonit/catatonit")
                           if os.path.exists(p)), init_path)
     return HostDefaults(capabilities=rt.opts.default_capabilities or DEFAULT_CAPABILITIES,
-                        pids_limit=rt.opts.pids_limit, init_path=init_path)
+                        pids_limit=rt.opts.pids_limit, init_path=init_path,
+                        cgroup_v2=gen.basic.systemd_mode and rt.host.cgroup_version == "v2")
 
 
 def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_size: tuple[int, int] | None) -> str:

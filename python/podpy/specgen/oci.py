@@ -117,6 +117,7 @@ class HostDefaults:
     capabilities: tuple[str, ...] = DEFAULT_CAPABILITIES
     pids_limit: int = 2048
     init_path: str = "/usr/libexec/podman/catatonit"
+    cgroup_v2: bool = False  # for --systemd: the cgroup mount is made writable on v2
 
 
 def _extra_mounts(gen: SpecGenerator, host: HostDefaults) -> list[dict[str, Any]]:
@@ -186,7 +187,7 @@ def build_oci_spec(gen: SpecGenerator, image: ImageDefaults, *, rootfs: str, use
     seccomp = sec.seccomp_section(security, caps)
     if seccomp is not None:
         linux["seccomp"] = seccomp
-    return {
+    spec: dict[str, Any] = {
         "ociVersion": "1.0.2-dev",
         "process": process,
         "root": {"path": rootfs, "readonly": gen.storage.read_only},
@@ -195,3 +196,8 @@ def build_oci_spec(gen: SpecGenerator, image: ImageDefaults, *, rootfs: str, use
         "annotations": annotations,
         "linux": linux,
     }
+    if gen.basic.systemd_mode:
+        from podpy.specgen import systemd
+
+        systemd.adjust_spec(spec, taken={m["destination"] for m in spec["mounts"]}, cgroup_v2=host.cgroup_v2)
+    return spec

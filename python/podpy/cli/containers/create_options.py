@@ -82,6 +82,11 @@ _OPTIONS = (
                  "reaps processes"),
     click.option("--init-path", default="", help="Path to the container-init binary"),
     click.option("--pidfile", default="", help="Write the container process ID to the file"),
+    click.option("--systemd", default="true", show_default=True,
+                 help="Run container in systemd mode (\"true\"|\"false\"|\"always\")"),
+    click.option("--userns", default="", help="User namespace to use (only host is supported)"),
+    click.option("--uidmap", multiple=True, help="UID map to use for the user namespace (not supported yet)"),
+    click.option("--gidmap", multiple=True, help="GID map to use for the user namespace (not supported yet)"),
     click.option("--read-only-tmpfs", type=click.BOOL, default=True, show_default=True,
                  help="When running containers in read-only mode mount a read-write tmpfs on /run, /tmp and "
                       "/var/tmp"),

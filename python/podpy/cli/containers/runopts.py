@@ -40,6 +40,8 @@ def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: 
         cpuset_cpus=flags["cpuset_cpus"], cpuset_mems=flags["cpuset_mems"], pids_limit=flags["pids_limit"],
         ulimits=list(flags["ulimits"]), devices=list(flags["devices"]), init=flags["init"],
         init_path=flags["init_path"], pidfile=flags["pidfile"], read_only_tmpfs=flags["read_only_tmpfs"],
+        systemd=flags["systemd"], userns=flags["userns"], uidmap=list(flags["uidmap"]),
+        gidmap=list(flags["gidmap"]),
         mounts=list(flags["mounts"]), secrets=list(flags["secrets"]), env_host=flags["env_host"],
         rootfs=flags["rootfs"], pull=flags["pull"],
         log_driver=flags["log_driver"], log_opts=list(flags["log_opts"]), restart=flags["restart"],
