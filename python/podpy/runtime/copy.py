@@ -11,13 +11,13 @@ writing on the host.
 from __future__ import annotations
 
 import os
-import stat
 import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from podpy.errors import NotFoundError, UsageError
 from podpy.runtime.mounting import container_root
+from podpy.runtime.rootpath import resolve_in_root
 from podpy.runtime.runtime import Runtime
 
 TYPE_CHECKING = False
@@ -25,39 +25,6 @@ if TYPE_CHECKING:
     from typing import BinaryIO
 
     from podpy.state.records import Container
-
-_MAX_LINKS = 40
-
-
-def resolve_in_root(root: str, path: str, *, follow_last: bool = True) -> str:
-    """The host path of ``path`` as seen from inside ``root`` (which must be a real directory)."""
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    resolved: list[str] = []
-    links = 0
-    while parts:
-        name = parts.pop(0)
-        if name == "..":
-            if resolved:
-                resolved.pop()
-            continue
-        candidate = os.path.join(root, *resolved, name)
-        try:
-            st = os.lstat(candidate)
-        except FileNotFoundError:
-            resolved.append(name)
-            continue
-        if stat.S_ISLNK(st.st_mode) and (parts or follow_last):
-            links += 1
-            if links > _MAX_LINKS:
-                raise UsageError(f"{path}: too many levels of symbolic links")
-            target = os.readlink(candidate)
-            if target.startswith("/"):
-                resolved = []
-            parts = [p for p in target.split("/") if p not in ("", ".")] + parts
-            continue
-        resolved.append(name)
-    return os.path.join(root, *resolved)
-
 
 def _write_tar(out: BinaryIO, source: str, arcname: str) -> None:
     with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from podpy.runtime.copy import resolve_in_root
+from podpy.runtime.rootpath import resolve_in_root
 
 
 def ensure_workdir(rootfs: str, workdir: str, uid: int, gid: int) -> None:
