@@ -222,3 +222,23 @@ def test_parallel_adds_both_land_and_inspect_resolves_the_host_image(podpy: Podp
     assert missing.returncode == 125 and "no image found in image index" in missing.stderr
     ok(podpy, conf, "rmi", "par")
     assert run(podpy, conf, "manifest", "exists", "par").returncode == 1
+
+
+def test_push_copies_remote_only_instances_from_another_registry(podpy: Podpy, registry: Seeded) -> None:
+    reg, digests, conf = registry
+    other = Registry()
+    try:
+        both = os.path.join(os.path.dirname(podpy.root), "registries.conf")
+        with open(conf) as f, open(both, "w") as g:
+            g.write(f.read() + f'[[registry]]\nlocation = "{other.host}"\ninsecure = true\n')
+        ok(podpy, both, "manifest", "create", "--all", "xlist", f"docker://{reg.host}/multiarch:latest")
+        assert ok(podpy, both, "images", "-q").stdout.count("\n") == 1  # only the list: nothing was pulled
+        ok(podpy, both, "manifest", "push", "-q", "xlist", f"{other.host}/copied:v1")
+        raw = subprocess.run([SKOPEO, "inspect", "--raw", "--tls-verify=false", f"docker://{other.host}/copied:v1"],
+                             check=True, capture_output=True, timeout=60).stdout
+        multi = digests["multiarch:latest"]
+        assert [m["digest"] for m in json.loads(raw)["manifests"]] == [multi["manifest0"], multi["manifest1"]]
+        got = ok(podpy, both, "pull", "-q", "--arch", OTHER_ARCH, f"{other.host}/copied:v1").stdout.strip()
+        assert got == multi["config1"].removeprefix("sha256:")
+    finally:
+        other.stop()

@@ -2,13 +2,15 @@
 
 A local instance goes up through the image pusher, which may write a different manifest
 (another compression or format): the pushed list names what was written. An instance that
-was added from a registry is left alone when the destination has it, and is copied by
-cross-repository mounts when it lives in another repository of the same registry.
+was added from a registry is left alone when the destination has it; otherwise it is copied
+from where `manifest add` found it, unchanged: blobs by cross-repository mounts within one
+registry, else through a temp file, then its manifest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import BinaryIO
 
 from podpy.config.registries_conf import RegistriesConf
 from podpy.errors import NotImplementedYet, RegistryError
@@ -58,28 +60,78 @@ def _head(client: RegistryClient, repo: str, digest: str) -> tuple[int, str] | N
     return size, reply.headers.get("content-type", "").split(";")[0].strip()
 
 
-def _copy_in_registry(client: RegistryClient, inst: Instance, dest: Reference) -> None:
-    """A remote-only instance from another repository of the destination registry: mount its blobs."""
-    from podpy.image.registry.upload import mount_blob, put_manifest
+def _download(client: RegistryClient, repo: str, digest: str, size: int, tmp_dir: str) -> str:
+    """A blob of another repository into a temp file (checked against its digest); the file's path."""
+    import hashlib
+    import http.client
+    import os
+    import tempfile
 
-    source = parse_source(inst.source)
-    if source is None or source.domain != dest.domain:
-        raise RegistryError(f"copying image {inst.digest} to {dest}: the image is neither in local storage nor "
-                            f"in {dest.repository}; pull it first")
+    from podpy.errors import DigestMismatch
+
+    what = f"reading blob {digest} in {client.registry}/{repo}"
+    resp = client.request("GET", f"/v2/{repo}/blobs/{digest}", repo=repo, stream=True)
+    if not isinstance(resp, http.client.HTTPResponse):
+        raise status_error(resp.status, resp.body, what)
+    os.makedirs(tmp_dir, mode=0o700, exist_ok=True)
+    fd, path = tempfile.mkstemp(prefix="blob-", dir=tmp_dir)
+    hasher = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as f:
+            while chunk := resp.read(1 << 20):
+                hasher.update(chunk)
+                f.write(chunk)
+        if "sha256:" + hasher.hexdigest() != digest or (size >= 0 and os.path.getsize(path) != size):
+            raise DigestMismatch(f"{what}: the content does not match its digest")
+    except BaseException:
+        os.unlink(path)
+        raise
+    finally:
+        resp.close()
+        conn = getattr(resp, "_podpy_conn", None)
+        if conn is not None:
+            conn.close()
+    return path
+
+
+def _opener(path: str) -> Callable[[], BinaryIO]:
+    return lambda: open(path, "rb")  # noqa: SIM115 - the uploader closes it
+
+
+def _copy_instance(client: RegistryClient, source_client: RegistryClient, inst: Instance, source: Reference,
+                   dest: Reference, tmp_dir: str) -> None:
+    """An instance that is only in a registry: its blobs (mounted when on the same registry) and manifest."""
+    import os
+
+    from podpy.image.registry.upload import blob_exists, mount_blob, put_manifest, upload_blob
+
     what = f"reading manifest {inst.digest} in {source.repository}"
-    reply = client.get_json(f"/v2/{source.path}/manifests/{inst.digest}", repo=source.path, accept=ACCEPT, what=what)
+    reply = source_client.get_json(f"/v2/{source.path}/manifests/{inst.digest}", repo=source.path, accept=ACCEPT,
+                                   what=what)
     manifest = image_manifest(parse_json(reply.body, what), inst.media_type, what)
+    same_registry = source.domain == dest.domain
     for blob in (manifest.config, *manifest.layers):
-        mounted, _location = mount_blob(client, dest.path, blob.digest, source.path)
-        if not mounted:
-            raise RegistryError(f"copying blob {blob.digest} from {source.repository} to {dest.repository}: "
-                                "the registry refused a cross-repository mount")
+        if blob_exists(client, dest.path, blob.digest) is not None:
+            continue
+        location = ""
+        if same_registry:
+            mounted, location = mount_blob(client, dest.path, blob.digest, source.path)
+            if mounted:
+                continue
+        path = _download(source_client, source.path, blob.digest, blob.size, tmp_dir)
+        try:
+            upload_blob(client, dest.path, blob.digest, blob.size, _opener(path), check_exists=False,
+                        location=location)
+        finally:
+            os.unlink(path)
     put_manifest(client, dest.path, inst.digest, reply.body, inst.media_type)
 
 
 def push_list(store: Store, image: Image, destination: str, settings: ListPushSettings, progress: Progress,
               conf_loader: Callable[[], RegistriesConf]) -> str:
     """Push the list ``image`` to ``destination``; the pushed list's digest."""
+    import os
+
     from podpy.image.push import Pusher, PushSettings, destination_reference
     from podpy.image.registry.resolve import insecure_registry
     from podpy.image.registry.upload import put_manifest
@@ -93,6 +145,16 @@ def push_list(store: Store, image: Image, destination: str, settings: ListPushSe
         settings.client, on_retry=progress.warning)
     client = RegistryClient(dest.domain, opts, insecure=insecure_registry(dest.domain, conf))
     list_type = DOCKER_LIST if settings.format == "v2s2" else OCI_INDEX
+    tmp_dir = os.path.join(store.paths.graph_root, "tmp")
+    sources: dict[str, RegistryClient] = {}
+
+    def source_client(ref: Reference) -> RegistryClient:
+        if ref.domain == dest.domain:
+            return client
+        if ref.domain not in sources:
+            sources[ref.domain] = RegistryClient(ref.domain, opts, insecure=insecure_registry(ref.domain, conf))
+        return sources[ref.domain]
+
     try:
         progress.line("Getting image list signatures")
         instances = list(ml.instances)
@@ -108,7 +170,11 @@ def push_list(store: Store, image: Image, destination: str, settings: ListPushSe
                 local = local_image_for(store, inst)
                 if local is None:
                     if _head(client, dest.path, inst.digest) is None:
-                        _copy_in_registry(client, inst, dest)
+                        source = parse_source(inst.source)
+                        if source is None:
+                            raise RegistryError(f"copying image {inst.digest} to {dest}: the image is neither in "
+                                                f"local storage nor in {dest.repository}")
+                        _copy_instance(client, source_client(source), inst, source, dest, tmp_dir)
                     continue
                 digest = pusher.push(local, by_digest)
                 found = _head(client, dest.path, digest)
@@ -127,3 +193,5 @@ def push_list(store: Store, image: Image, destination: str, settings: ListPushSe
         return digest
     finally:
         client.close()
+        for other in sources.values():
+            other.close()
