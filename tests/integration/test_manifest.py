@@ -242,3 +242,11 @@ def test_push_copies_remote_only_instances_from_another_registry(podpy: Podpy, r
         assert got == multi["config1"].removeprefix("sha256:")
     finally:
         other.stop()
+
+
+def test_run_of_a_list_runs_the_host_image(podpy: Podpy, registry: Seeded) -> None:
+    reg, _digests, conf = registry
+    _pull_two(podpy, reg, conf)
+    ok(podpy, conf, "manifest", "create", "runlist", f"{reg.host}/one")
+    ok(podpy, conf, "manifest", "add", "--arch", OTHER_ARCH, "runlist", f"{reg.host}/two")
+    assert ok(podpy, conf, "run", "--rm", "runlist", "cat", "/which").stdout == "one\n"

@@ -46,6 +46,7 @@ def resolve_image(rt: Runtime, name: str, pull: str = "missing") -> Image:
     """A local image, loading an embedded one (``hello``) into the store on first use; ``pull`` is
     Podman's --pull policy (always, missing, never, newer)."""
     from podpy.image.lookup import find_image
+    from podpy.image.registry.manifests import INDEX_TYPES
 
     if pull in ("always", "newer"):
         import sys
@@ -68,6 +69,10 @@ def resolve_image(rt: Runtime, name: str, pull: str = "missing") -> Image:
         found = pull_missing(rt, name, sys.stderr)  # Podman's --pull=missing
     if found is None:
         raise NoSuchImage(f"{name}: image not known")
+    if found.manifest_media_type in INDEX_TYPES:  # a manifest list: the local image it names for this host
+        from podpy.image.manifest_list import resolve_instance
+
+        return resolve_instance(rt.store, found)
     return found
 
 
