@@ -27,9 +27,9 @@ def _links() -> set[str]:
     return set(os.listdir("/sys/class/net"))
 
 
-def _new_links(before: set[str]) -> set[str]:
+def _new_links(before: set[str], wait: float = 5) -> set[str]:
     """Links made since ``before``; a removed namespace's veths go asynchronously, so wait a little."""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + wait
     while (left := _links() - before) and time.monotonic() < deadline:
         time.sleep(0.05)
     return left
@@ -60,6 +60,13 @@ def _unique() -> tuple[str, str]:
         subnet = f"10.{random.randint(150, 250)}.{random.randint(0, 255)}.0/24"
         if subnet.rsplit(".", 1)[0] + "." not in taken:
             return f"pt{random.randbytes(4).hex()}", subnet
+
+
+def _unique6() -> str:
+    """A random unique-local /64 (the host's own are elsewhere: collisions are 1 in 2**56)."""
+    import ipaddress
+
+    return str(ipaddress.IPv6Network((b"\xfd" + random.randbytes(7) + bytes(8), 64)))
 
 
 def _network(podpy: Podpy, name: str, *extra: str) -> tuple[str, str]:
@@ -135,10 +142,12 @@ def test_rm_of_a_network_in_use(podpy_bb: Podpy) -> None:
 
 
 @pytest.fixture
-def server_ns() -> Iterator[tuple[str, str]]:
-    """A namespace behind a bridge of its own, serving HTTP on port 8000 (no route back to podpy's subnets)."""
+def server_ns() -> Iterator[tuple[str, str, str]]:
+    """A namespace behind a bridge of its own, serving HTTP on port 8000 (no route back to podpy's subnets):
+    its IPv4 address, IPv4 /24 prefix and IPv6 address."""
     bridge, subnet = _unique()
     base = subnet.rsplit(".", 1)[0]
+    base6 = _unique6().split("::")[0]
     ns = f"podpytest{random.randbytes(3).hex()}"
     veth = f"pv{random.randbytes(4).hex()}"
     www = tempfile.mkdtemp(prefix="podpy-www-")
@@ -149,13 +158,15 @@ def server_ns() -> Iterator[tuple[str, str]]:
             ["ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns],
             ["ip", "link", "set", veth, "master", bridge, "up"],
             ["ip", "-n", ns, "addr", "add", f"{base}.2/24", "dev", "eth0"],
+            ["ip", "addr", "add", f"{base6}::1/64", "dev", bridge, "nodad"],
+            ["ip", "-n", ns, "addr", "add", f"{base6}::2/64", "dev", "eth0", "nodad"],
             ["ip", "-n", ns, "link", "set", "eth0", "up"], ["ip", "-n", ns, "link", "set", "lo", "up"]]
     server = None
     try:
         for cmd in cmds:
             subprocess.run(cmd, check=True, capture_output=True)
         server = subprocess.Popen(["ip", "netns", "exec", ns, "busybox", "httpd", "-f", "-p", "8000", "-h", www])
-        yield f"{base}.2", base
+        yield f"{base}.2", base, f"{base6}::2"
     finally:
         if server is not None:
             server.kill()
@@ -168,7 +179,8 @@ def server_ns() -> Iterator[tuple[str, str]]:
         shutil.rmtree(www, ignore_errors=True)
 
 
-def test_containers_reach_each_other_and_out_through_nat(podpy_bb: Podpy, server_ns: tuple[str, str]) -> None:
+def test_containers_reach_each_other_and_out_through_nat(podpy_bb: Podpy, server_ns: tuple[str, str, str]
+                                                         ) -> None:
     before = _links()
     bridge, subnet = _network(podpy_bb, "app")
     base = subnet.rsplit(".", 1)[0]
@@ -199,7 +211,7 @@ def test_containers_reach_each_other_and_out_through_nat(podpy_bb: Podpy, server
         time.sleep(0.1)
     assert got == "hello-from-web\n"
 
-    server_ip, _ = server_ns
+    server_ip = server_ns[0]
     out = podpy_bb("run", "--rm", "--network", "app", "busybox", "busybox", "timeout", "5", "wget", "-q",
                    "-O-", f"http://{server_ip}:8000/index.html").stdout
     assert out == "outside\n"
@@ -210,7 +222,7 @@ def test_containers_reach_each_other_and_out_through_nat(podpy_bb: Podpy, server
     assert not os.path.isdir(netns_dir) or os.listdir(netns_dir) == []
 
 
-def test_internal_network_cannot_reach_out(podpy_bb: Podpy, server_ns: tuple[str, str]) -> None:
+def test_internal_network_cannot_reach_out(podpy_bb: Podpy, server_ns: tuple[str, str, str]) -> None:
     _network(podpy_bb, "closed", "--internal")
     res = podpy_bb("run", "--rm", "--network", "closed", "busybox", "busybox", "timeout", "3", "wget", "-q",
                    "-O-", f"http://{server_ns[0]}:8000/index.html", check=False)

@@ -58,10 +58,35 @@ def test_ruleset() -> None:
                      subnets=[Subnet("10.6.0.0/24", "10.6.0.1")], internal=True)
     script = nft.ruleset("t", [net, closed], [PortRule("127.0.0.1", 8080, "10.5.0.2", 80, "tcp"),
                                               PortRule("", 53, "10.5.0.2", 53, "udp")])
-    assert script.startswith("table ip t {}\ndelete table ip t\n")
+    assert script.startswith("table ip t {}\ndelete table ip t\ntable ip6 t {}\ndelete table ip6 t\n")
+    assert "table ip6 t {\n" not in script  # no IPv6 network: no IPv6 table
     assert "ip saddr 10.5.0.0/24 ip daddr != 10.5.0.0/24 masquerade" in script
     assert "10.6.0.0/24 ip daddr != 10.6.0.0/24 masquerade" not in script
     assert 'iifname "podpy4" oifname != "podpy4" drop' in script
     assert "ip daddr 127.0.0.1 tcp dport 8080 dnat to 10.5.0.2:80" in script
     assert "    udp dport 53 dnat to 10.5.0.2:53" in script
-    assert nft.ruleset("t", []) == "table ip t {}\ndelete table ip t\n"
+    assert nft.ruleset("t", []) == "table ip t {}\ndelete table ip t\ntable ip6 t {}\ndelete table ip6 t\n"
+
+
+def test_ipv6_addresses_and_ruleset() -> None:
+    sub = ipam.make_subnet("fd12:3456:789a::/64")
+    assert sub.gateway == "fd12:3456:789a::1" and ipam.is_ipv6(sub) and ipam.prefix_len(sub) == 64
+    assert ipam.next_address(sub, ["fd12:3456:789a::2"]) == "fd12:3456:789a::3"
+    assert ipam.check_static(sub, "fd12:3456:789a::10") == "fd12:3456:789a::10"
+    with pytest.raises(UsageError):
+        ipam.check_static(sub, "10.0.0.2")
+    with pytest.raises(UsageError):
+        ipam.make_subnet("fd12:3456:789a::/64", "10.0.0.1")
+    taken = [ipaddress.IPv6Network("fd00::/64"), ipaddress.IPv4Network("10.0.0.0/8")]
+    free = ipaddress.IPv6Network(ipam.free_ipv6_subnet(taken))
+    assert free.prefixlen == 64 and free.subnet_of(ipaddress.IPv6Network("fd00::/8"))
+    assert ipam.overlaps(ipaddress.IPv6Network("fd00::/48"), taken)
+    assert not ipam.overlaps(ipaddress.IPv4Network("11.0.0.0/8"), taken)
+    dual = Network(name="d", id="z", driver="bridge", interface="podpy5", created="",
+                   subnets=[Subnet("10.7.0.0/24", "10.7.0.1"), sub])
+    script = nft.ruleset("t", [dual], [PortRule("", 8080, "10.7.0.2", 80, "tcp", "fd12:3456:789a::2"),
+                                       PortRule("127.0.0.1", 8081, "10.7.0.2", 81, "tcp", "fd12:3456:789a::2")])
+    v6 = script[script.index("table ip6 t {\n"):]
+    assert "ip6 saddr fd12:3456:789a::/64 ip6 daddr != fd12:3456:789a::/64 masquerade" in v6
+    assert "tcp dport 8080 dnat to [fd12:3456:789a::2]:80" in v6 and "8081" not in v6
+    assert "10.7.0.0/24" not in v6

@@ -436,9 +436,10 @@ class ImageTreeReport:
 class NetworkCreateOptions:
     name: str = ""  # "": podman1, podman2, …
     driver: str = "bridge"
-    subnet: str = ""
-    gateway: str = ""
-    ip_range: str = ""
+    subnets: list[str] = field(default_factory=list)  # IPv4 or IPv6 CIDRs; gateways and ranges by position
+    gateways: list[str] = field(default_factory=list)
+    ip_ranges: list[str] = field(default_factory=list)
+    ipv6: bool = False  # dual stack: an IPv6 subnet (a random ULA /64 when none is given) beside the IPv4 one
     internal: bool = False
     disable_dns: bool = False
     labels: dict[str, str] = field(default_factory=dict)

@@ -1,6 +1,6 @@
 """Name resolution between containers through aardvark-dns (Debian's package, as Podman uses it).
 
-podpy writes aardvark's configuration itself (one file per network under the runroot: the gateway on the
+podpy writes aardvark's configuration itself (one file per network under the runroot: the gateways on the
 first line, then `ID IPv4 IPv6 name,alias…` per container) and signals the daemon: SIGHUP reloads it,
 and podpy stops it once no network is left. Its `run` daemonizes in ~10 ms, so a first start costs little.
 """
@@ -33,8 +33,10 @@ def binary() -> str:
     return found
 
 
-def write_network(config_dir: str, network: str, gateway: str, entries: list[tuple[str, str, list[str]]]) -> None:
-    """The network's file; ``entries``: (container ID, IPv4, names); none: the file goes."""
+def write_network(config_dir: str, network: str, gateways: list[str],
+                  entries: list[tuple[str, str, str, list[str]]]) -> None:
+    """The network's file (served on ``gateways``); ``entries``: (container ID, IPv4, IPv6, names); none: the
+    file goes."""
     from podpy.util.atomic import atomic_write_text
 
     path = os.path.join(config_dir, network)
@@ -45,7 +47,7 @@ def write_network(config_dir: str, network: str, gateway: str, entries: list[tup
             pass
         return
     os.makedirs(config_dir, mode=0o700, exist_ok=True)
-    lines = [gateway] + [f"{cid} {ip}  {','.join(names)}" for cid, ip, names in entries]
+    lines = [",".join(gateways)] + [f"{cid} {ip} {ip6} {','.join(names)}" for cid, ip, ip6, names in entries]
     atomic_write_text(path, "\n".join(lines) + "\n", fsync=False)
 
 

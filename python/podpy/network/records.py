@@ -28,7 +28,7 @@ class Network:
     name: str
     id: str
     driver: str
-    interface: str  # the bridge's name
+    interface: str  # the bridge's name; macvlan and ipvlan: the parent interface
     created: str  # RFC 3339
     subnets: list[Subnet] = field(default_factory=list)
     ipv6: bool = False
@@ -80,6 +80,9 @@ class Attachment:
     prefix_len: int
     gateway: str
     dns: bool = False  # the network resolves container names (aardvark-dns on the gateway)
+    ip6: str = ""  # a dual-stack or IPv6-only network's IPv6 address ("" ip then on IPv6-only ones)
+    prefix_len6: int = 0
+    gateway6: str = ""
 
 
 @record
@@ -91,3 +94,4 @@ class PortRule:
     container_ip: str
     container_port: int
     protocol: str  # tcp | udp
+    container_ip6: str = ""  # on a dual-stack network: forwarded over IPv6 too (host_ip "" only)

@@ -16,9 +16,13 @@ NETLINK_ROUTE = 0
 NLMSG_ERROR = 2
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 0x1, 0x4, 0x200, 0x400
 RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_NEWROUTE = 16, 17, 20, 24
-IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_MASTER, IFLA_LINKINFO, IFLA_NET_NS_FD = 1, 3, 4, 10, 18, 28
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_MASTER, IFLA_LINKINFO, IFLA_NET_NS_FD = 1, 3, 4, 5, 10, 18, 28
 IFLA_INFO_KIND, IFLA_INFO_DATA, VETH_INFO_PEER = 1, 2, 1
+IFLA_MACVLAN_MODE = IFLA_IPVLAN_MODE = 1
+MACVLAN_MODES = {"private": 1, "vepa": 2, "bridge": 4, "passthru": 8}
+IPVLAN_MODES = {"l2": 0, "l3": 1, "l3s": 2}
 IFA_ADDRESS, IFA_LOCAL = 1, 2
+IFA_F_NODAD = 0x02
 RTA_DST, RTA_OIF, RTA_GATEWAY = 1, 4, 5
 IFF_UP = 0x1
 NLA_F_NESTED = 0x8000
@@ -102,6 +106,19 @@ class Netlink:
             attrs += _u32(IFLA_MTU, mtu)
         self._link(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, attrs)
 
+    def add_vlan_child(self, kind: str, name: str, parent: int, netns_fd: int, mode: str, mtu: int = 0) -> None:
+        """A macvlan or ipvlan device on ``parent`` made straight into the namespace ``netns_fd`` as ``name``."""
+        if kind == "macvlan":
+            data = _u32(IFLA_MACVLAN_MODE, MACVLAN_MODES[mode or "bridge"])
+        else:
+            data = _attr(IFLA_IPVLAN_MODE, struct.pack("=H", IPVLAN_MODES[mode or "l2"]))
+        info = _str(IFLA_INFO_KIND, kind) + _attr(IFLA_INFO_DATA | NLA_F_NESTED, data)
+        attrs = _str(IFLA_IFNAME, name) + _u32(IFLA_LINK, parent) + _u32(IFLA_NET_NS_FD, netns_fd) + \
+            _attr(IFLA_LINKINFO | NLA_F_NESTED, info)
+        if mtu:
+            attrs += _u32(IFLA_MTU, mtu)
+        self._link(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, attrs)
+
     def set_link(self, idx: int, *, up: bool = True, master: int = 0, mac: str = "", mtu: int = 0) -> None:
         attrs = b""
         if master:
@@ -116,12 +133,16 @@ class Netlink:
         self._link(RTM_DELLINK, 0, idx, b"")
 
     def add_address(self, idx: int, address: str, prefix_len: int) -> None:
-        packed = ipaddress.IPv4Address(address).packed
-        body = _IFADDR.pack(socket.AF_INET, prefix_len, 0, 0, idx) + _attr(IFA_LOCAL, packed) + \
-            _attr(IFA_ADDRESS, packed)
+        """IPv6 ones without duplicate address detection (usable at once, as netavark makes them)."""
+        addr = ipaddress.ip_address(address)
+        family, flags = (socket.AF_INET6, IFA_F_NODAD) if addr.version == 6 else (socket.AF_INET, 0)
+        body = _IFADDR.pack(family, prefix_len, flags, 0, idx) + _attr(IFA_LOCAL, addr.packed) + \
+            _attr(IFA_ADDRESS, addr.packed)
         self.request(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, body)
 
     def add_default_route(self, gateway: str, oif: int) -> None:
-        body = _RTMSG.pack(socket.AF_INET, 0, 0, 0, 254, 3, 0, 1, 0) + \
-            _attr(RTA_GATEWAY, ipaddress.IPv4Address(gateway).packed) + _u32(RTA_OIF, oif)
+        addr = ipaddress.ip_address(gateway)
+        family = socket.AF_INET6 if addr.version == 6 else socket.AF_INET
+        body = _RTMSG.pack(family, 0, 0, 0, 254, 3, 0, 1, 0) + _attr(RTA_GATEWAY, addr.packed) + \
+            _u32(RTA_OIF, oif)
         self.request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, body)

@@ -70,29 +70,31 @@ def _free_interface(rows: Sequence[NetworkRow], prefix: str) -> str:
     return f"{prefix}{n}"
 
 
-def create_network(rt: Runtime, name: str, *, driver: str = "bridge", subnet: str = "", gateway: str = "",
-                   ip_range: str = "", internal: bool = False, dns: bool = True, labels: dict[str, str] | None = None,
+def create_network(rt: Runtime, name: str, *, driver: str = "bridge", subnets: Sequence[str] = (),
+                   gateways: Sequence[str] = (), ip_ranges: Sequence[str] = (), ipv6: bool = False,
+                   internal: bool = False, dns: bool = True, labels: dict[str, str] | None = None,
                    options: dict[str, str] | None = None, network_id: str = "") -> Network:
-    """Record a new bridge network; its bridge is made when the first container uses it."""
+    """Record a new network; a bridge is made when the first container uses it.
+
+    As Podman 4 with netavark: --ipv6 without subnets gives an IPv4 and a random ULA IPv6 subnet, with only
+    subnets of one family the other family's is added; an IPv6 subnet alone enables IPv6. macvlan and ipvlan
+    networks sit on ``-o parent=`` (the default route's interface when not given) and need a subnet.
+    """
     from podpy.define.names import validate_name
     from podpy.network import ipam
     from podpy.util.ids import new_id
     from podpy.util.timefmt import now_rfc3339
 
-    if driver != "bridge":
-        raise UsageError(f"unsupported driver {driver}: invalid argument")
-    if gateway and not subnet:
+    options = dict(options or {})
+    _check_driver_options(driver, options)
+    if len(gateways) > len(subnets) or len(ip_ranges) > len(subnets):
         raise UsageError("cannot set gateway or range without subnet")
-    if ip_range and not subnet:
-        raise UsageError("cannot set gateway or range without subnet")
-    for key, value in (options or {}).items():
-        if key == "mtu":
-            if not value.isdigit():
-                raise UsageError(f"invalid mtu {value!r}")
-        elif key not in ("isolate", "com.docker.network.bridge.name"):
-            raise UsageError(f"unsupported bridge network option {key}")
+    if driver != "bridge" and not subnets:
+        raise UsageError(f"{driver} driver needs at least one subnet specified, DHCP is not yet supported "
+                         "with netavark")
     if name:
         validate_name(name)
+    parent = options.pop("parent", "") or (_default_route_interface() if driver != "bridge" else "")
 
     def make(rows: list[NetworkRow]) -> NetworkRow:
         names = {r[0] for r in rows}
@@ -104,25 +106,61 @@ def create_network(rt: Runtime, name: str, *, driver: str = "bridge", subnet: st
             chosen = f"podman{n}"
         if chosen in names:
             raise NameInUseError(f"network name {chosen} already used: network already exists")
-        others = [s.subnet for r in rows for s in _network(r).subnets]
-        if subnet:
-            net = ipam.parse_subnet(subnet)
-            if any(net.overlaps(t) for t in ipam.host_networks(others)):
+        taken = ipam.host_networks(s.subnet for r in rows for s in _network(r).subnets)
+        subs: list[Subnet] = []
+        for i, text in enumerate(subnets):
+            net = ipam.parse_subnet(text)
+            if driver == "bridge" and ipam.overlaps(net, taken):
                 raise UsageError(f"subnet {net} is already used on the host or by another config")
-            sub = ipam.make_subnet(subnet, gateway, ip_range)
-        else:
-            preferred = ""
-            if chosen == DEFAULT_NETWORK:
-                preferred = _default_subnet(rt)
-            sub = ipam.make_subnet(ipam.free_subnet(preferred, ipam.host_networks(others)))
-        iface = (options or {}).get("com.docker.network.bridge.name") or _free_interface(rows, _bridge_prefix(rt))
+            subs.append(ipam.make_subnet(text, gateways[i] if i < len(gateways) else "",
+                                         ip_ranges[i] if i < len(ip_ranges) else ""))
+        has6 = any(ipam.is_ipv6(s) for s in subs)
+        if not any(not ipam.is_ipv6(s) for s in subs) and (not subs or ipv6):
+            preferred = _default_subnet(rt) if chosen == DEFAULT_NETWORK else ""
+            subs.append(ipam.make_subnet(ipam.free_subnet(preferred, taken)))
+        if ipv6 and not has6:
+            subs.append(ipam.make_subnet(ipam.free_ipv6_subnet(taken)))
+        iface = parent or options.get("com.docker.network.bridge.name") or \
+            _free_interface(rows, _bridge_prefix(rt))
         record = Network(name=chosen, id=network_id or (DEFAULT_NETWORK_ID if chosen == DEFAULT_NETWORK
                                                         else new_id()),
-                         driver=driver, interface=iface, created=now_rfc3339(), subnets=[sub], internal=internal,
-                         dns_enabled=dns, labels=dict(labels or {}), options=dict(options or {}))
+                         driver=driver, interface=iface, created=now_rfc3339(), subnets=subs,
+                         ipv6=ipv6 or any(ipam.is_ipv6(s) for s in subs), internal=internal,
+                         dns_enabled=dns, labels=dict(labels or {}), options=options)
         return record.name, record.id, record.interface, record.to_json()
 
     return _network(store(rt).create(make))
+
+
+_DRIVER_OPTIONS = {"bridge": ("mtu", "isolate", "com.docker.network.bridge.name"),
+                   "macvlan": ("mtu", "parent", "mode"), "ipvlan": ("mtu", "parent", "mode")}
+_MODES = {"macvlan": ("bridge", "private", "vepa", "passthru"), "ipvlan": ("l2", "l3", "l3s")}
+
+
+def _check_driver_options(driver: str, options: dict[str, str]) -> None:
+    if driver not in _DRIVER_OPTIONS:
+        raise UsageError(f"unsupported driver {driver}: invalid argument")
+    for key, value in options.items():
+        if key not in _DRIVER_OPTIONS[driver]:
+            raise UsageError(f"unsupported {driver} network option {key}")
+        if key == "mtu" and not value.isdigit():
+            raise UsageError(f"invalid mtu {value!r}")
+        if key == "mode" and value not in _MODES[driver]:
+            raise UsageError(f"unknown {driver} mode {value!r}")
+    if driver != "bridge" and options.get("parent") and not os.path.exists(f"/sys/class/net/{options['parent']}"):
+        raise UsageError(f"parent interface {options['parent']} does not exist")
+
+
+def _default_route_interface() -> str:
+    try:
+        with open("/proc/net/route") as f:
+            for line in f:
+                cols = line.split()
+                if len(cols) > 7 and cols[1] == "00000000" and cols[7] == "00000000":
+                    return cols[0]
+    except OSError:
+        pass
+    raise UsageError("no default route interface found: give the parent interface with -o parent=")
 
 
 class NameInUseError(PodpyError):
@@ -188,8 +226,8 @@ def resolve(rt: Runtime, names: Sequence[str]) -> list[str]:
 
 
 def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
-    """Lease addresses, make the namespace, attach it to each network's bridge; torn down again on failure."""
-    from podpy.network import ipam, netlink, netns
+    """Lease addresses, make the namespace, attach it to each network; torn down again on failure."""
+    from podpy.network import netlink, netns
 
     path = netns_path(rt, ctr.id)
     netns.remove(path)  # a namespace left by a killed start holds a stale eth0
@@ -199,60 +237,106 @@ def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
         with flocked(_lock_path(rt)):
             nets = [get_network(rt, n) for n in ctr.config.networks]
             for index, net in enumerate(nets):
-                sub = net.subnets[0]
-                static_ip = ipam.check_static(sub, ctr.config.static_ip) if ctr.config.static_ip and index == 0 \
-                    else ""
-                mac = ipam.check_mac(ctr.config.static_mac) if ctr.config.static_mac and index == 0 \
-                    else ipam.random_mac()
-
-                _, ip, leased_mac = store(rt).lease(net.name, ctr.id, _pick(sub, net, static_ip, mac))
-                att = Attachment(network=net.name, ip=ip, mac=leased_mac, prefix_len=ipam.prefix_len(sub),
-                                 gateway=sub.gateway, dns=net.dns_enabled)
+                att = _lease(rt, ctr.id, net, *_statics(ctr, index, net.name))
                 _attach(rt, ctr, net, att, path, f"eth{index}", default_route=index == 0)
                 attachments.append(att)
-            netlink.enable_forwarding()
+            netlink.enable_forwarding(ipv6=any(a.ip6 for a in attachments))
             _apply_firewall(rt)
-            _update_dns(rt, [n for n in nets if n.dns_enabled])
+            _update_dns(rt, [n for n in nets if _serves_dns(n)])
     except BaseException:
         teardown(rt, ctr)
         raise
     return attachments
 
 
+def _serves_dns(net: Network) -> bool:
+    """aardvark-dns answers on bridges' gateways only (netavark runs none for macvlan and ipvlan)."""
+    return net.dns_enabled and net.driver == "bridge"
+
+
+def _statics(ctr: Container, index: int, network: str) -> tuple[str, str, str]:
+    """(ip, ip6, mac) asked for on ``network``: by network connect, or --ip/--mac-address on the first one."""
+    given = ctr.config.network_statics.get(network, {})
+    first = index == 0
+    return (given.get("ip") or (ctr.config.static_ip if first else ""), given.get("ip6", ""),
+            given.get("mac") or (ctr.config.static_mac if first else ""))
+
+
+def check_statics(net: Network, ip: str, ip6: str, mac: str) -> tuple[str, str, str]:
+    """The static addresses checked against the network's subnets (normalised)."""
+    from podpy.network import ipam
+
+    out = []
+    for value, want6 in ((ip, False), (ip6, True)):
+        if not value:
+            out.append("")
+            continue
+        sub = ipam.family_subnet(net.subnets, want6)
+        if sub is None or (":" in value) != want6:
+            raise UsageError(f"requested static ip {value} not in any subnet on network {net.name}")
+        out.append(ipam.check_static(sub, value))
+    return out[0], out[1], ipam.check_mac(mac) if mac else ""
+
+
+def _lease(rt: Runtime, container_id: str, net: Network, ip: str = "", ip6: str = "", mac: str = ""
+           ) -> Attachment:
+    """The container's addresses on ``net`` (one per family the network has), leased under the state's lock."""
+    from podpy.network import ipam
+
+    ip, ip6, mac = check_statics(net, ip, ip6, mac)
+    sub4, sub6 = ipam.family_subnet(net.subnets, False), ipam.family_subnet(net.subnets, True)
+    _, got4, got_mac, got6 = store(rt).lease(net.name, container_id,
+                                             _pick(net, sub4, sub6, ip, ip6, mac or ipam.random_mac()))
+    return Attachment(network=net.name, ip=got4, mac=got_mac, prefix_len=ipam.prefix_len(sub4) if sub4 else 0,
+                      gateway=sub4.gateway if sub4 else "", dns=_serves_dns(net), ip6=got6,
+                      prefix_len6=ipam.prefix_len(sub6) if sub6 else 0, gateway6=sub6.gateway if sub6 else "")
+
+
 def _attach(rt: Runtime, ctr: Container, net: Network, att: Attachment, path: str, ifname: str, *,
             default_route: bool = True) -> None:
     from podpy.network import netlink
 
+    if net.driver != "bridge":
+        netlink.attach_child(net, path, ifname, att, default_route=default_route)
+        return
     netlink.ensure_bridge(net)
     veth = host_veth(ctr.id, net.name)
     netlink.delete_link(veth)  # a leftover of a killed setup
     netlink.attach(net, veth, path, ifname, att, default_route=default_route)
 
 
-def _pick(sub: Subnet, net: Network, static_ip: str, mac: str) -> Callable[[Collection[str]], tuple[str, str]]:
+def _pick(net: Network, sub4: Subnet | None, sub6: Subnet | None, static4: str, static6: str, mac: str
+          ) -> Callable[[Collection[str]], tuple[str, str, str]]:
     from podpy.network import ipam
 
-    def pick(used: Collection[str]) -> tuple[str, str]:
-        if static_ip:
-            if static_ip in used:
-                raise InvalidStateError(f"IPAM error: requested ip address {static_ip} is already "
+    def one(sub: Subnet | None, static: str, used: Collection[str]) -> str:
+        if sub is None:
+            return ""
+        if static:
+            if static in used:
+                raise InvalidStateError(f"IPAM error: requested ip address {static} is already "
                                         f"allocated to another container on network {net.name}")
-            return static_ip, mac
+            return static
         ip = ipam.next_address(sub, used)
         if ip is None:
             raise PodpyError(f"IPAM error: failed to find free IP in range: {sub.subnet}")
-        return ip, mac
+        return ip
+
+    def pick(used: Collection[str]) -> tuple[str, str, str]:
+        return one(sub4, static4, used), one(sub6, static6, used), mac
 
     return pick
 
 
-def connect(rt: Runtime, name_or_id: str, network: str, *, aliases: Sequence[str] = ()) -> None:
+def connect(rt: Runtime, name_or_id: str, network: str, *, aliases: Sequence[str] = (), ip: str = "",
+            ip6: str = "", mac: str = "") -> None:
     """Join another network: recorded in the config, and attached at once when the container runs."""
-    from podpy.network import ipam, netlink, netns
+    from podpy.network import netlink, netns
     from podpy.runtime.container import locked
     from podpy.util.record import replace
 
     net = get_network(rt, network)
+    ip, ip6, mac = check_statics(net, ip, ip6, mac)
     ctr = rt.state.lookup_container(name_or_id)
     with locked(rt, ctr.id):
         current = rt.state.get_container(ctr.id)
@@ -264,8 +348,12 @@ def connect(rt: Runtime, name_or_id: str, network: str, *, aliases: Sequence[str
                                     f"{ctr.config.network_mode}): it cannot join a network")
         if net.name in ctr.config.networks:
             raise InvalidStateError(f"container {ctr.id[:12]} is already connected to network {net.name}")
+        statics = dict(ctr.config.network_statics)
+        wanted = {k: v for k, v in (("ip", ip), ("ip6", ip6), ("mac", mac)) if v}
+        if wanted:
+            statics[net.name] = wanted
         config = replace(ctr.config, networks=[*ctr.config.networks, net.name],
-                         network_aliases=[*ctr.config.network_aliases, *aliases])
+                         network_aliases=[*ctr.config.network_aliases, *aliases], network_statics=statics)
         path = netns_path(rt, ctr.id)
         running = bool(store(rt).leases_of(ctr.id)) and os.path.ismount(path)
         rt.state.update_config(ctr.id, config)
@@ -273,21 +361,21 @@ def connect(rt: Runtime, name_or_id: str, network: str, *, aliases: Sequence[str
             return
         ctr = Container(config, ctr.state)
         with flocked(_lock_path(rt)):
-            sub = net.subnets[0]
-            _, ip, mac = store(rt).lease(net.name, ctr.id, _pick(sub, net, "", ipam.random_mac()))
-            taken = set(netns.run_in(path, _interface_names))
-            ifname = next(f"eth{i}" for i in range(64) if f"eth{i}" not in taken)
-            att = Attachment(network=net.name, ip=ip, mac=mac, prefix_len=ipam.prefix_len(sub),
-                             gateway=sub.gateway, dns=net.dns_enabled)
             try:
+                att = _lease(rt, ctr.id, net, ip, ip6, mac)
+                taken = set(netns.run_in(path, _interface_names))
+                ifname = next(f"eth{i}" for i in range(64) if f"eth{i}" not in taken)
                 _attach(rt, ctr, net, att, path, ifname, default_route=False)
             except BaseException:
                 netlink.delete_link(host_veth(ctr.id, net.name))
                 store(rt).release_one(ctr.id, net.name)
-                rt.state.update_config(ctr.id, replace(config, networks=config.networks[:-1]))
+                statics.pop(net.name, None)
+                rt.state.update_config(ctr.id, replace(config, networks=config.networks[:-1],
+                                                       network_statics=statics))
                 raise
+            netlink.enable_forwarding(ipv6=bool(att.ip6))
             _apply_firewall(rt)
-            _update_dns(rt, [n for n in (get_network(rt, x) for x in config.networks) if n.dns_enabled])
+            _update_dns(rt, [n for n in (get_network(rt, x) for x in config.networks) if _serves_dns(n)])
 
 
 def _interface_names() -> list[str]:
@@ -312,19 +400,34 @@ def disconnect(rt: Runtime, name_or_id: str, network: str) -> None:
         ctr = current
         if net.name not in ctr.config.networks:
             raise InvalidStateError(f"container {ctr.id[:12]} is not connected to network {net.name}")
-        config = replace(ctr.config, networks=[n for n in ctr.config.networks if n != net.name])
+        config = replace(ctr.config, networks=[n for n in ctr.config.networks if n != net.name],
+                         network_statics={k: v for k, v in ctr.config.network_statics.items() if k != net.name})
         rt.state.update_config(ctr.id, config)
         with flocked(_lock_path(rt)):
-            if not any(n == net.name for n, _, _ in store(rt).leases_of(ctr.id)):
+            lease = next((lease for lease in store(rt).leases_of(ctr.id) if lease[0] == net.name), None)
+            if lease is None:
                 return
-            netlink.delete_link(host_veth(ctr.id, net.name))
+            if net.driver == "bridge":
+                netlink.delete_link(host_veth(ctr.id, net.name))
+            else:
+                _delete_child(netns_path(rt, ctr.id), net, lease[2])
             left = store(rt).release_one(ctr.id, net.name)
-            if net.dns_enabled:
+            if _serves_dns(net):
                 _update_dns(rt, [net])
             if left:
                 _apply_firewall(rt)
                 return
     _settle_in_background(rt)
+
+
+def _delete_child(path: str, net: Network, mac: str) -> None:
+    """The container's macvlan/ipvlan interface on ``net``, found in its namespace by its MAC (an ipvlan
+    device has its parent's)."""
+    from podpy.network import netlink, netns
+
+    if net.driver == "ipvlan":
+        mac = netlink.link_mac(net.interface)
+    netns.run_in(path, lambda: netlink.delete_link_with_mac(mac))
 
 
 def _apply_firewall(rt: Runtime, nstore: NetworkStore | None = None, state: State | None = None) -> None:
@@ -336,7 +439,7 @@ def _apply_firewall(rt: Runtime, nstore: NetworkStore | None = None, state: Stat
 
     nstore = nstore or store(rt)
     in_use = nstore.lease_counts()
-    nets = [_network(r) for r in nstore.all() if in_use.get(r[0])]
+    nets = [n for n in (_network(r) for r in nstore.all() if in_use.get(r[0])) if n.driver == "bridge"]
     ports = _port_rules(nstore, state or rt.state)
     table = table_name(rt)
     script = nft.ruleset(table, nets, ports)
@@ -366,13 +469,14 @@ def _apply_firewall(rt: Runtime, nstore: NetworkStore | None = None, state: Stat
 def _port_rules(nstore: NetworkStore, state: State) -> list[PortRule]:
     """The published ports of every container holding a lease (on its first network)."""
     rules: list[PortRule] = []
-    for network, ip, container_id in nstore.all_leases():
+    for network, ip, container_id, ip6 in nstore.all_leases():
         ctr = state.get_container(container_id)
         if ctr is None or not ctr.config.ports or not ctr.config.networks or ctr.config.networks[0] != network:
             continue
         rules.extend(PortRule(host_ip=str(p["host_ip"]), host_port=int(p["host_port"]), container_ip=ip,
-                              container_port=int(p["container_port"]), protocol=str(p["protocol"]))
-                     for p in ctr.config.ports)
+                              container_port=int(p["container_port"]), protocol=str(p["protocol"]),
+                              container_ip6=ip6)
+                     for p in ctr.config.ports if ip or ip6)
     return rules
 
 
@@ -416,7 +520,7 @@ def teardown(rt: Runtime, ctr: Container) -> None:
         # gone): deleting them here would cost ~35 ms each in the kernel's RCU waits.
         netns.remove(path)
         left = store(rt).release(ctr.id)
-        _update_dns(rt, [n for n in map(_maybe_network(rt), left) if n is not None and n.dns_enabled])
+        _update_dns(rt, [n for n in map(_maybe_network(rt), left) if n is not None and _serves_dns(n)])
         if not any(count == 0 for count in left.values()):
             _apply_firewall(rt)
             return
@@ -443,14 +547,14 @@ def _update_dns(rt: Runtime, nets: Sequence[Network]) -> None:
 
     leases = store(rt).all_leases()
     for net in nets:
-        entries: list[tuple[str, str, list[str]]] = []
-        for network, ip, cid in leases:
+        entries: list[tuple[str, str, str, list[str]]] = []
+        for network, ip, cid, ip6 in leases:
             if network != net.name:
                 continue
             ctr = rt.state.get_container(cid)
             if ctr is not None:
-                entries.append((cid, ip, [ctr.name, cid[:12], *ctr.config.network_aliases]))
-        dns.write_network(dns_dir(rt), net.name, net.subnets[0].gateway, entries)
+                entries.append((cid, ip, ip6, [ctr.name, cid[:12], *ctr.config.network_aliases]))
+        dns.write_network(dns_dir(rt), net.name, [s.gateway for s in net.subnets], entries)
     dns.reload(dns_dir(rt))
 
 
@@ -476,8 +580,8 @@ def _settle_in_background(rt: Runtime) -> None:
         nstore, state = NetworkStore(db), SqliteState(db)
         with flocked(_lock_path(rt)):
             in_use = nstore.lease_counts()
-            for name, _, iface, _ in nstore.all():
-                if not in_use.get(name):
+            for name, _, iface, config in nstore.all():
+                if not in_use.get(name) and Network.from_json(config).driver == "bridge":
                     netlink.delete_link(iface)
             _apply_firewall(rt, nstore, state)
     finally:
@@ -488,12 +592,16 @@ def attachments_of(rt: Runtime, ctr: Container) -> list[Attachment]:
     from podpy.network import ipam
 
     out: list[Attachment] = []
-    for name, ip, mac in store(rt).leases_of(ctr.id):
+    for name, ip, mac, ip6 in store(rt).leases_of(ctr.id):
         found = store(rt).lookup(name)
         if not found:
             continue
-        sub = _network(found[0]).subnets[0]
-        out.append(Attachment(network=name, ip=ip, mac=mac, prefix_len=ipam.prefix_len(sub), gateway=sub.gateway))
+        subnets = _network(found[0]).subnets
+        sub4, sub6 = ipam.family_subnet(subnets, False), ipam.family_subnet(subnets, True)
+        out.append(Attachment(network=name, ip=ip, mac=mac, prefix_len=ipam.prefix_len(sub4) if sub4 else 0,
+                              gateway=sub4.gateway if sub4 else "", ip6=ip6,
+                              prefix_len6=ipam.prefix_len(sub6) if sub6 else 0,
+                              gateway6=sub6.gateway if sub6 else ""))
     return out
 
 
@@ -508,7 +616,9 @@ def reload(rt: Runtime, name_or_id: str) -> str:
         raise InvalidStateError(f"container {ctr.id[:12]} is not running: its network is not set up")
     with flocked(_lock_path(rt)):
         for name in ctr.config.networks:
-            netlink.ensure_bridge(get_network(rt, name))
+            net = get_network(rt, name)
+            if net.driver == "bridge":
+                netlink.ensure_bridge(net)
         try:
             os.unlink(os.path.join(rt.opts.run_root, "networks.nft"))
         except FileNotFoundError:

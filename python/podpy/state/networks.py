@@ -32,10 +32,27 @@ MIGRATIONS = (
     );
     CREATE INDEX net_leases_container ON net_leases(container_id)
     """,
+    # An IPv6 address beside the IPv4 one; either may be "" (an IPv6-only network has no IPv4 lease).
+    """
+    CREATE TABLE net_leases_v2 (
+        network TEXT NOT NULL REFERENCES networks(name),
+        container_id TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        ip6 TEXT NOT NULL DEFAULT '',
+        mac TEXT NOT NULL,
+        PRIMARY KEY (network, container_id)
+    );
+    INSERT INTO net_leases_v2(network, container_id, ip, mac) SELECT network, container_id, ip, mac FROM net_leases;
+    DROP TABLE net_leases;
+    ALTER TABLE net_leases_v2 RENAME TO net_leases;
+    CREATE UNIQUE INDEX net_leases_ip ON net_leases(network, ip) WHERE ip != '';
+    CREATE UNIQUE INDEX net_leases_ip6 ON net_leases(network, ip6) WHERE ip6 != '';
+    CREATE INDEX net_leases_container ON net_leases(container_id)
+    """,
 )
 
 NetworkRow = tuple[str, str, str, str]  # name, id, interface, config JSON
-Lease = tuple[str, str, str]  # network, ip, mac
+Lease = tuple[str, str, str, str]  # network, ip, mac, ip6
 
 
 class NetworkStore:
@@ -76,30 +93,34 @@ class NetworkStore:
             conn.execute("DELETE FROM net_leases WHERE network=?", (name,))
             return conn.execute("DELETE FROM networks WHERE name=?", (name,)).rowcount > 0
 
-    def lease(self, network: str, container_id: str, pick: Callable[[Collection[str]], tuple[str, str]]) -> Lease:
-        """The container's lease on ``network``: its existing one, or the (ip, mac) ``pick`` chooses.
+    def lease(self, network: str, container_id: str,
+              pick: Callable[[Collection[str]], tuple[str, str, str]]) -> Lease:
+        """The container's lease on ``network``: its existing one, or the (ip, ip6, mac) ``pick`` chooses.
 
-        ``pick`` gets the addresses in use and raises when it finds none (or the static one is taken).
+        ``pick`` gets the addresses in use (both families) and raises when it finds none (or a static one
+        is taken).
         """
         with self.db.write() as conn:
-            row = conn.execute("SELECT ip, mac FROM net_leases WHERE network=? AND container_id=?",
+            row = conn.execute("SELECT ip, mac, ip6 FROM net_leases WHERE network=? AND container_id=?",
                                (network, container_id)).fetchone()
             if row is not None:
-                return network, str(row[0]), str(row[1])
+                return network, str(row[0]), str(row[1]), str(row[2])
             self._reclaim(conn)
-            used = {str(r[0]) for r in conn.execute("SELECT ip FROM net_leases WHERE network=?", (network,))}
-            ip, mac = pick(used)
-            conn.execute("INSERT INTO net_leases(network, ip, container_id, mac) VALUES(?, ?, ?, ?)",
-                         (network, ip, container_id, mac))
-            return network, ip, mac
+            used = {str(a) for r in conn.execute("SELECT ip, ip6 FROM net_leases WHERE network=?", (network,))
+                    for a in r if a}
+            ip, ip6, mac = pick(used)
+            conn.execute("INSERT INTO net_leases(network, ip, ip6, container_id, mac) VALUES(?, ?, ?, ?, ?)",
+                         (network, ip, ip6, container_id, mac))
+            return network, ip, mac, ip6
 
     @staticmethod
     def _reclaim(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM net_leases WHERE container_id NOT IN (SELECT id FROM containers)")
 
     def leases_of(self, container_id: str) -> list[Lease]:
-        cur = self.db.conn.execute("SELECT network, ip, mac FROM net_leases WHERE container_id=?", (container_id,))
-        return [(str(r[0]), str(r[1]), str(r[2])) for r in cur]
+        cur = self.db.conn.execute("SELECT network, ip, mac, ip6 FROM net_leases WHERE container_id=? ORDER BY rowid",
+                                   (container_id,))
+        return [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in cur]
 
     def release(self, container_id: str) -> dict[str, int]:
         """Drop the container's leases; the leases left on each network it was on."""
@@ -111,10 +132,10 @@ class NetworkStore:
             return {n: int(conn.execute("SELECT COUNT(*) FROM net_leases WHERE network=?", (n,)).fetchone()[0])
                     for n in nets}
 
-    def all_leases(self) -> list[tuple[str, str, str]]:
-        """(network, ip, container_id) of every lease."""
-        cur = self.db.conn.execute("SELECT network, ip, container_id FROM net_leases ORDER BY rowid")
-        return [(str(r[0]), str(r[1]), str(r[2])) for r in cur]
+    def all_leases(self) -> list[tuple[str, str, str, str]]:
+        """(network, ip, container_id, ip6) of every lease."""
+        cur = self.db.conn.execute("SELECT network, ip, container_id, ip6 FROM net_leases ORDER BY rowid")
+        return [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in cur]
 
     def release_one(self, container_id: str, network: str) -> int:
         """Drop the container's lease on ``network``; the leases left on it."""

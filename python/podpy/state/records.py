@@ -56,6 +56,7 @@ class ContainerConfig:
     networks: list[str] = field(default_factory=list)  # network_mode "bridge": the networks joined
     static_ip: str = ""  # --ip
     static_mac: str = ""  # --mac-address
+    network_statics: dict[str, dict[str, str]] = field(default_factory=dict)  # connect --ip/--ip6/--mac-address
     ports: list[dict[str, Any]] = field(default_factory=list)  # -p, host ports resolved at create
     network_aliases: list[str] = field(default_factory=list)
     dns_servers: list[str] = field(default_factory=list)

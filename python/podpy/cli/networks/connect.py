@@ -15,11 +15,7 @@ from podpy.cli.state import cli_state
 @click.argument("network")
 @click.argument("container")
 def connect(aliases: tuple[str, ...], ip: str, ip6: str, mac_address: str, network: str, container: str) -> int:
-    if ip or ip6 or mac_address:
-        from podpy.errors import UsageError
-
-        raise UsageError("network connect --ip, --ip6 and --mac-address are not supported yet")
-    cli_state().engine.networks.connect(network, container, aliases=aliases)
+    cli_state().engine.networks.connect(network, container, aliases=aliases, ip=ip, ip6=ip6, mac=mac_address)
     return 0
 
 

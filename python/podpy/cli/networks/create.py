@@ -1,4 +1,4 @@
-"""podpy network create: record a bridge network (its bridge is made when a container first joins it)."""
+"""podpy network create: record a bridge, macvlan or ipvlan network (a bridge is made on first use)."""
 
 from __future__ import annotations
 
@@ -29,17 +29,11 @@ def create(driver: str, subnets: tuple[str, ...], gateways: tuple[str, ...], ip_
     from podpy.engine.entities import NetworkCreateOptions
     from podpy.errors import UsageError
 
-    if ipv6:
-        raise UsageError("--ipv6 is not supported yet")
     if ipam_driver not in ("", "host-local"):
         raise UsageError(f"unsupported ipam driver {ipam_driver!r}")
-    if len(subnets) > 1:
-        raise UsageError("only one subnet per network is supported yet")
-    if len(gateways) > len(subnets) or len(ip_ranges) > len(subnets):
-        raise UsageError("cannot set more gateways or ranges than subnets")
     options = NetworkCreateOptions(
-        name=name, driver=driver, subnet=subnets[0] if subnets else "", gateway=gateways[0] if gateways else "",
-        ip_range=ip_ranges[0] if ip_ranges else "", internal=internal, disable_dns=disable_dns,
-        labels=parse_key_values(labels, "label"), options=parse_key_values(opts, "option"), ignore=ignore)
+        name=name, driver=driver, subnets=list(subnets), gateways=list(gateways), ip_ranges=list(ip_ranges),
+        ipv6=ipv6, internal=internal, disable_dns=disable_dns, labels=parse_key_values(labels, "label"),
+        options=parse_key_values(opts, "option"), ignore=ignore)
     sys.stdout.write(cli_state().engine.networks.create(options) + "\n")
     return 0

@@ -50,9 +50,9 @@ class NetworksEngine:
         rt = self.engine.runtime
         try:
             net = network_setup.create_network(
-                rt, opts.name, driver=opts.driver, subnet=opts.subnet, gateway=opts.gateway,
-                ip_range=opts.ip_range, internal=opts.internal, dns=not opts.disable_dns, labels=opts.labels,
-                options=opts.options)
+                rt, opts.name, driver=opts.driver, subnets=opts.subnets, gateways=opts.gateways,
+                ip_ranges=opts.ip_ranges, ipv6=opts.ipv6, internal=opts.internal, dns=not opts.disable_dns,
+                labels=opts.labels, options=opts.options)
         except network_setup.NameInUseError:
             if opts.ignore:
                 return opts.name
@@ -116,10 +116,11 @@ class NetworksEngine:
                 reports.append(ItemReport(name, error=str(e), exit_code=e.exit_code, reason=e.code))
         return reports
 
-    def connect(self, network: str, container: str, *, aliases: Sequence[str] = ()) -> None:
+    def connect(self, network: str, container: str, *, aliases: Sequence[str] = (), ip: str = "", ip6: str = "",
+                mac: str = "") -> None:
         from podpy.runtime import network_setup
 
-        network_setup.connect(self.engine.runtime, container, network, aliases=aliases)
+        network_setup.connect(self.engine.runtime, container, network, aliases=aliases, ip=ip, ip6=ip6, mac=mac)
 
     def disconnect(self, network: str, container: str) -> None:
         from podpy.runtime import network_setup

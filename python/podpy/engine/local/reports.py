@@ -79,14 +79,16 @@ def _network_settings(rt: Runtime, ctr: Container) -> dict[str, Any]:
         att = leased.get(name)
         networks[name] = {"EndpointID": "", "Gateway": att.gateway if att else "",
                           "IPAddress": att.ip if att else "", "IPPrefixLen": att.prefix_len if att else 0,
-                          "IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
+                          "IPv6Gateway": att.gateway6 if att else "", "GlobalIPv6Address": att.ip6 if att else "",
+                          "GlobalIPv6PrefixLen": att.prefix_len6 if att else 0,
                           "MacAddress": att.mac if att else "", "NetworkID": name, "DriverOpts": None,
                           "IPAMConfig": None, "Links": None,
                           "Aliases": [ctr.id[:12], *ctr.config.network_aliases]}
     settings["Networks"] = networks
     if len(networks) == 1:
         only = next(iter(networks.values()))
-        for key in ("Gateway", "IPAddress", "IPPrefixLen", "MacAddress"):
+        for key in ("Gateway", "IPAddress", "IPPrefixLen", "MacAddress", "IPv6Gateway", "GlobalIPv6Address",
+                    "GlobalIPv6PrefixLen"):
             settings[key] = only[key]
     if leased:
         settings["SandboxKey"] = network_setup.netns_path(rt, ctr.id)
