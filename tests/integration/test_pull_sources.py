@@ -112,5 +112,7 @@ def test_insecure_in_registries_conf_allows_plain_http(podpy: Podpy, seeded: tup
     assert secure.returncode == 125 and "http: server gave HTTP response to HTTPS client" in secure.stderr
     env = _conf(str(tmp_path), f'[[registry]]\nlocation = "{reg.host}"\ninsecure = true\n')
     assert ok(podpy, "pull", "-q", name, env=env).stdout.strip() == digests["app"]["config0"][7:]
+    with open(os.path.join(podpy.runroot, "registries-over-http")) as f:
+        assert f.read().split() == [reg.host]  # the next pull asks over http without a TLS attempt first
     forced = run(podpy, "pull", "--retry=0", "--tls-verify=true", f"{reg.host}/team/zstd", env=env)
     assert forced.returncode == 125 and "http: server gave HTTP response to HTTPS client" in forced.stderr

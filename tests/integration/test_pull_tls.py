@@ -154,3 +154,16 @@ def test_certs_d_host_port_lookup(pki: dict[str, str], tls_registries: tuple[Reg
 
     with pytest.raises(ConfigError, match="missing key client.key"):
         tls.context(mutual.host, verify=True)
+
+
+def test_plain_http_hint_is_dropped_when_the_registry_speaks_tls(podpy: Podpy, tls_registries: tuple[Registry,
+                                                                 Registry, str], tmp_path: object) -> None:
+    """An insecure registry once found on plain http is asked over http first; a TLS server's 400 undoes that."""
+    reg, _mutual, image_id = tls_registries
+    hints = os.path.join(podpy.runroot, "registries-over-http")
+    os.makedirs(podpy.runroot, exist_ok=True)
+    with open(hints, "w") as f:
+        f.write(f"{reg.host}\n")
+    assert ok(podpy, "pull", "-q", "--tls-verify=false", f"{reg.host}/bb").stdout.strip() == image_id
+    with open(hints) as f:
+        assert reg.host not in f.read().split()

@@ -137,10 +137,21 @@ class Puller:
         from podpy.image.registry.options import api_host, verifies
 
         opts = self.settings.client
-        reply = lean.get(api_host(registry), path, {"User-Agent": USER_AGENT, "Accept": ACCEPT},
-                         verify=verifies(opts, insecure), cert_dir=opts.cert_dir)
+        host, verify = api_host(registry), verifies(opts, insecure)
+        headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
+        run_root = self.store.paths.run_root
+        reply = None
+        if not verify and lean.speaks_http(run_root, host):
+            reply = lean.get(host, path, headers, verify=False, schemes=("http",))
+            if reply is None or reply.status == 400:  # a TLS server answers plain http with a 400
+                lean.remember_http(run_root, host, False)
+                reply = None
         if reply is None:
-            return None
+            reply = lean.get(host, path, headers, verify=verify, cert_dir=opts.cert_dir)
+            if reply is None:
+                return None
+            if not verify and reply.scheme == "http" and reply.status == 200:
+                lean.remember_http(run_root, host, True)
         self._schemes[key] = (reply.scheme, reply.headers.get("www-authenticate") if reply.status == 401 else None)
         if reply.status == 401 or reply.status == 429 or reply.status >= 500:
             return None  # the client authenticates, or retries

@@ -6,16 +6,22 @@ request is sent as RegistryClient would send its first one (no credentials befor
 challenge; https first, http only when verification is off). Anything this reader does
 not handle — redirects, chunked bodies, broken connections — returns None, and the full
 client takes over and reports.
+
+An insecure registry found to speak plain http is remembered in the run root (a list of
+hosts), so that the next pull asks it over http straight away instead of failing a TLS
+handshake first; no answer, or a 400 (what a TLS server says to plain http), forgets it.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 
 from podpy.util.record import record
 
 LIMIT = 4 << 20
 _TIMEOUT = 30.0
+_HTTP_HOSTS = "registries-over-http"
 
 
 @record
@@ -26,11 +32,11 @@ class LeanReply:
     body: bytes
 
 
-def get(host: str, path: str, headers: dict[str, str], *, verify: bool, cert_dir: str = "") -> LeanReply | None:
+def get(host: str, path: str, headers: dict[str, str], *, verify: bool, cert_dir: str = "",
+        schemes: tuple[str, ...] = ()) -> LeanReply | None:
     """``GET path`` on ``host`` (``name[:port]``); None when the full client should do it."""
     name, port = _split(host)
-    schemes = ("https",) if verify else ("https", "http")
-    for scheme in schemes:
+    for scheme in schemes or (("https",) if verify else ("https", "http")):
         try:
             sock = socket.create_connection((name, port or (443 if scheme == "https" else 80)), _TIMEOUT)
         except OSError:
@@ -56,6 +62,34 @@ def get(host: str, path: str, headers: dict[str, str], *, verify: bool, cert_dir
         finally:
             sock.close()
     return None
+
+
+def speaks_http(run_root: str, host: str) -> bool:
+    try:
+        with open(os.path.join(run_root, _HTTP_HOSTS)) as f:
+            return host in f.read().split()
+    except OSError:
+        return False
+
+
+def remember_http(run_root: str, host: str, on: bool) -> None:
+    """Add ``host`` to (or drop it from) the run root's list of plain-http registries."""
+    path = os.path.join(run_root, _HTTP_HOSTS)
+    try:
+        with open(path) as f:
+            hosts = f.read().split()
+    except OSError:
+        hosts = []
+    if (host in hosts) == on:
+        return
+    hosts = [*hosts, host] if on else [h for h in hosts if h != host]
+    tmp = f"{path}.{os.getpid()}"
+    try:
+        with open(tmp, "w") as f:
+            f.write("".join(h + "\n" for h in hosts))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a hint only
 
 
 def _split(host: str) -> tuple[str, int | None]:
