@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 
 from podpy.config.registries_conf import RegistriesConf
 from podpy.errors import RegistryError, StorageError, UsageError
+from podpy.image.blobinfo import BlobInfoCache
 from podpy.image.progress import Progress
 from podpy.image.references import Reference, parse
 from podpy.image.registry.client import RegistryClient
@@ -62,7 +63,7 @@ class PushSettings:
 class _Blob:
     lo: _LayerOut
     shown: str  # the digest progress lines name (the stored manifest's, else the diffID)
-    known: tuple[str, int] | None  # a compressed blob the stored manifest names, in the wanted compression
+    known: list[tuple[str, int]]  # compressed blobs of this tar in the wanted compression (manifest, cache)
     annotations: dict[str, str] | None = None
     digest: str = ""
     size: int = 0
@@ -119,6 +120,7 @@ class Pusher:
             settings = replace(settings, on_retry=self.progress.warning)
         client = RegistryClient(dest.domain, settings, insecure=insecure_registry(dest.domain, conf))
         try:
+            client.ping()  # settles https or http (and the auth scheme) before layers go up in parallel
             return self._push(client, image, dest)
         finally:
             client.close()
@@ -131,14 +133,16 @@ class Pusher:
             out = _prepare(self.store, SaveItem(image, []), tmp_dir, stack, warnings)
             for text in warnings:
                 self.progress.warning(text)
-            blobs = self._plan(image, out.layers, target)
+            cache = BlobInfoCache(os.path.join(self.store.paths.graph_root, "cache", "blob-info.json"))
+            stack.callback(cache.save)
+            blobs = self._plan(image, out.layers, target, cache)
             mount_from = _sibling_repos(image, dest)
             repo = dest.path
             self.progress.line("Getting image source signatures")
-            self.progress.blobs([(b.shown, b.known[1] if b.known else b.lo.size, False) for b in blobs])
+            self.progress.blobs([(b.shown, b.known[0][1] if b.known else b.lo.size, False) for b in blobs])
             workers = max(1, min(PARALLEL, len(blobs)))
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(self._layer, client, repo, b, mount_from, tmp_dir) for b in blobs]
+                futures = [pool.submit(self._layer, client, cache, repo, b, mount_from, tmp_dir) for b in blobs]
                 for future in futures:
                     future.result()
             self.progress.finish_blobs()
@@ -156,7 +160,7 @@ class Pusher:
 
     # --- layers -----------------------------------------------------------------------------------------
 
-    def _plan(self, image: Image, layers: list[_LayerOut], target: str) -> list[_Blob]:
+    def _plan(self, image: Image, layers: list[_LayerOut], target: str, cache: BlobInfoCache) -> list[_Blob]:
         try:
             stored = json.loads(image.manifest).get("layers") or []
         except (ValueError, AttributeError):
@@ -167,31 +171,39 @@ class Pusher:
         for lo, desc in zip(layers, stored, strict=True):
             desc = desc if isinstance(desc, dict) else {}
             digest, size = str(desc.get("digest") or ""), desc.get("size")
-            known = None
+            known = []
             same_tar = lo.temp is None and lo.diff_id == lo.layer.diff_id
             if (same_tar and digest and isinstance(size, int)
                     and LAYER_TYPES.get(str(desc.get("mediaType") or "")) == self.settings.compression
                     and (target, self.settings.compression) in LAYER_MEDIA):
-                known = (digest, size)
+                known.append((digest, size))
+            cached = cache.compressed(lo.diff_id, self.settings.compression) if lo.temp is None else None
+            if cached is not None and cached not in known and (target, self.settings.compression) in LAYER_MEDIA:
+                known.append(cached)
             annotations = desc.get("annotations") if target == OCI_MANIFEST else None
             blobs.append(_Blob(lo, digest or lo.diff_id, known,
                                annotations if isinstance(annotations, dict) else None))
         return blobs
 
-    def _layer(self, client: RegistryClient, repo: str, blob: _Blob, mount_from: list[str], tmp_dir: str) -> None:
+    def _layer(self, client: RegistryClient, cache: BlobInfoCache, repo: str, blob: _Blob, siblings: list[str],
+               tmp_dir: str) -> None:
+        """One layer: a known blob found at the destination or mounted, else compressed here and uploaded."""
+        registry = client.registry
         location = ""
-        if blob.known is not None:
-            digest, size = blob.known
+        for digest, size in blob.known:
             if blob_exists(client, repo, digest) is not None:
                 blob.digest, blob.size = digest, size
+                cache.record_location(digest, registry, repo)
                 return
-            for source in mount_from:
-                mounted, location = mount_blob(client, repo, digest, source)
+            sources = _unique(cache.locations(digest, registry) + siblings, repo)
+            if sources and not location:
+                mounted, location = mount_blob(client, repo, digest, sources[0])
                 if mounted:
                     blob.digest, blob.size = digest, size
+                    cache.record_location(digest, registry, repo)
                     return
-                break
         path, blob.digest, blob.size = self._compress(blob.lo, tmp_dir)
+        cache.record_compressed(blob.lo.diff_id, self.settings.compression, blob.digest, blob.size)
         try:
             def advance(n: int) -> None:
                 self.progress.advance(blob.shown, n)
@@ -199,8 +211,11 @@ class Pusher:
             def open_blob() -> BinaryIO:
                 return open(path, "rb")  # noqa: SIM115 - upload_blob closes it
 
-            upload_blob(client, repo, blob.digest, blob.size, open_blob, mount_from=mount_from, on_bytes=advance,
-                        location=location)
+            tried = {d for d, _s in blob.known}
+            sources = _unique(cache.locations(blob.digest, registry) + siblings, repo)
+            upload_blob(client, repo, blob.digest, blob.size, open_blob, mount_from=sources, on_bytes=advance,
+                        location=location, check_exists=blob.digest not in tried)
+            cache.record_location(blob.digest, registry, repo)
         finally:
             os.unlink(path)
 
@@ -294,6 +309,10 @@ def _compressor(kind: str, level: int) -> tuple[Callable[[bytes], bytes], Callab
         raise UsageError(f"gzip: invalid compression level: {level}")
     gobj = zlib.compressobj(level, zlib.DEFLATED, 31)  # gzip framing, mtime 0: deterministic
     return gobj.compress, gobj.flush
+
+
+def _unique(repos: list[str], exclude: str) -> list[str]:
+    return [r for n, r in enumerate(repos) if r != exclude and r not in repos[:n]]
 
 
 def _sibling_repos(image: Image, dest: Reference) -> list[str]:
