@@ -10,7 +10,7 @@ import subprocess
 import tarfile
 
 from tests.conftest import needs_root
-from tests.support.podpy import Podpy
+from tests.support.podpy import Podpy, podpy_env
 
 pytestmark = needs_root
 
@@ -62,7 +62,8 @@ def test_secret_as_file_and_env_not_in_inspect_commit_export(podpy_bb: Podpy) ->
     assert DATA not in inspect_out
     env = json.loads(inspect_out)[0]["Config"]["Env"]
     assert not any(e.startswith("PW=") for e in env)
-    export = subprocess.run([*podpy_bb.argv, "export", "keep"], capture_output=True, check=True).stdout
+    export = subprocess.run([*podpy_bb.argv, "export", "keep"], capture_output=True, check=True,
+                            env=podpy_env()).stdout
     assert DATA.encode() not in export
     with tarfile.open(fileobj=io.BytesIO(export)) as tar:
         for member in tar.getmembers():
@@ -70,7 +71,8 @@ def test_secret_as_file_and_env_not_in_inspect_commit_export(podpy_bb: Podpy) ->
                 f = tar.extractfile(member)
                 assert f is not None and DATA.encode() not in f.read()
     podpy_bb("commit", "keep", "localhost/withsecret")
-    saved = subprocess.run([*podpy_bb.argv, "save", "localhost/withsecret"], capture_output=True, check=True).stdout
+    saved = subprocess.run([*podpy_bb.argv, "save", "localhost/withsecret"], capture_output=True, check=True,
+                            env=podpy_env()).stdout
     assert DATA.encode() not in saved
     assert DATA not in podpy_bb("image", "inspect", "localhost/withsecret").stdout
     after = podpy_bb("run", "--rm", "localhost/withsecret", "sh", "-c", "cat /run/secrets/pw; echo $PW",

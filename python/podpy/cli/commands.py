@@ -105,11 +105,15 @@ NETWORK_VERBS: dict[str, Entry] = {
 VOLUME_VERBS: dict[str, Entry] = {
     "create": (f"{_V}.create:create", "Create a new volume"),
     "exists": (f"{_V}.exists:exists", "Check if volume exists"),
+    "export": (f"{_V}.export:export", "Export volumes"),
+    "import": (f"{_V}.import_:import_", "Import a tarball contents into a podman volume"),
     "inspect": (f"{_V}.inspect:inspect", "Display detailed information on one or more volumes"),
     "ls": (f"{_V}.ls:ls", "List volumes"),
     "list": (f"{_V}.ls:ls", "List volumes"),
+    "mount": (f"{_V}.mount:mount", "Mount volume"),
     "prune": (f"{_V}.prune:prune", "Remove all unused volumes"),
     "rm": (f"{_V}.rm:rm", "Remove one or more volumes"),
+    "unmount": (f"{_V}.unmount:unmount", "Unmount volume"),
 }
 
 SECRET_VERBS: dict[str, Entry] = {

@@ -275,7 +275,8 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
     if any(m.type == "volume" for m in gen.storage.mounts):
         from podpy.runtime import volumes
 
-        gen = replace(gen, storage=replace(gen.storage, mounts=volumes.resolve(rt, gen.storage.mounts, rootfs)))
+        resolved = volumes.resolve(rt, gen.storage.mounts, rootfs, holder=ctr.id)
+        gen = replace(gen, storage=replace(gen.storage, mounts=resolved))
     userdata = rt.store_paths.container_userdata(ctr.id)
     if ctr.config.secrets:
         from podpy.runtime import secrets
@@ -497,6 +498,10 @@ def _release_network(rt: Runtime, ctr: Container) -> None:
 
 def release_resources(rt: Runtime, ctr: Container, *, save: bool = True) -> None:
     _release_network(rt, ctr)
+    if any(m["type"] == "volume" and m["source"] for m in ctr.config.mounts):
+        from podpy.runtime import volumes
+
+        volumes.release_for(rt, ctr)
     if ctr.state.rootfs:
         rt.store.rootfs.unmount(ctr.id)
         ctr.state.rootfs = ""

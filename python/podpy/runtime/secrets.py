@@ -1,4 +1,5 @@
-"""Secrets of the file driver: data in ``<graphroot>/secrets/filedriver/<id>`` (0600, root's only).
+"""Secrets of the file driver: data in ``<graphroot>/secrets/filedriver/<id>`` (0600, root's only), or in
+the directory given by ``--driver-opts path=``.
 
 A container records which secrets it uses (name, ID, how); the data reaches it only when it starts:
 as a read-only file bind-mounted from its userdata, or in the process environment of that start.
@@ -9,8 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 from podpy.errors import NoSuchSecret, UsageError
+
+_NAME = re.compile(r"^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9])?$")
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,39 +36,53 @@ def data_dir(rt: Runtime) -> str:
     return os.path.join(rt.opts.graph_root, "secrets", "filedriver")
 
 
-def _data_path(rt: Runtime, secret_id: str) -> str:
-    return os.path.join(data_dir(rt), secret_id)
+def _data_path(rt: Runtime, secret_id: str, directory: str = "") -> str:
+    return os.path.join(directory or data_dir(rt), secret_id)
 
 
-def create_secret(rt: Runtime, name: str, data: bytes, *, labels: dict[str, str], replace: bool) -> str:
-    from podpy.define.names import NAME_RE
+def _row_dir(rt: Runtime, row: SecretRow) -> str:
+    return str(json.loads(row[2]).get("driver_options", {}).get("path") or data_dir(rt))
+
+
+def check_name(name: str) -> None:
+    if len(name) > 64 or not _NAME.match(name):
+        raise UsageError("only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character must be "
+                         f"[a-zA-Z0-9]: {name}: invalid secret name")
+
+
+def create_secret(rt: Runtime, name: str, data: bytes, *, labels: dict[str, str], replace: bool,
+                  driver_options: dict[str, str] | None = None) -> str:
+    """Store the data (0600 in a 0700 directory), then record the secret; nothing is left on failure."""
     from podpy.util.timefmt import now_rfc3339
 
-    if not name or len(name) > 253 or not NAME_RE.match(name):
-        raise UsageError(f"invalid secret name {name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*")
-    if not data:
+    check_name(name)
+    if not data or len(data) >= 512000:
         raise UsageError("secret data must be larger than 0 and less than 512000 bytes")
-    if len(data) >= 512000:
-        raise UsageError("secret data must be larger than 0 and less than 512000 bytes")
+    options = dict(driver_options or {})
+    directory = os.path.abspath(options["path"]) if options.get("path") else data_dir(rt)
+    options["path"] = directory
     secret_id = os.urandom(13).hex()[:25]
     now = now_rfc3339()
-    os.makedirs(data_dir(rt), mode=0o700, exist_ok=True)
-    os.chmod(os.path.dirname(data_dir(rt)), 0o700)
-    path = _data_path(rt, secret_id)
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    if directory == data_dir(rt):
+        os.chmod(os.path.dirname(directory), 0o700)
+    path = _data_path(rt, secret_id, directory)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
-    config = json.dumps({"created_at": now, "updated_at": now, "labels": labels})
+    config = json.dumps({"created_at": now, "updated_at": now, "labels": labels, "driver_options": options})
+    old_rows = store(rt).lookup(name) if replace else []
     try:
         old = store(rt).add(secret_id, name, config, replace=replace)
     except BaseException:
         os.unlink(path)
         raise
-    if old:
-        _unlink(_data_path(rt, old))
+    for row in old_rows:
+        if row[0] == old:
+            _unlink(_data_path(rt, old, _row_dir(rt, row)))
     return secret_id
 
 
@@ -89,20 +107,24 @@ def list_secrets(rt: Runtime) -> list[SecretRow]:
 def inspect(rt: Runtime, row: SecretRow) -> dict[str, Any]:
     config = json.loads(row[2])
     return {"ID": row[0], "CreatedAt": config["created_at"], "UpdatedAt": config["updated_at"],
-            "Spec": {"Name": row[1], "Driver": {"Name": "file", "Options": {"path": data_dir(rt)}},
+            "Spec": {"Name": row[1], "Driver": {"Name": "file", "Options": {"path": _row_dir(rt, row)}},
                      "Labels": dict(config.get("labels") or {})}}
 
 
 def remove_secret(rt: Runtime, name_or_id: str) -> str:
-    secret_id = lookup(rt, name_or_id)[0]
-    store(rt).remove(secret_id)
-    _unlink(_data_path(rt, secret_id))
-    return secret_id
+    """Containers that use the secret do not hold it back (as in Podman 4.3); their next start fails."""
+    row = lookup(rt, name_or_id)
+    store(rt).remove(row[0])
+    _unlink(_data_path(rt, row[0], _row_dir(rt, row)))
+    return row[0]
 
 
 def read_data(rt: Runtime, secret_id: str, name: str) -> bytes:
+    rows = [r for r in store(rt).lookup(secret_id) if r[0] == secret_id]
+    if not rows:
+        raise NoSuchSecret(f'no secret with name or id "{name}": no such secret')
     try:
-        with open(_data_path(rt, secret_id), "rb") as f:
+        with open(_data_path(rt, secret_id, _row_dir(rt, rows[0])), "rb") as f:
             return f.read()
     except FileNotFoundError:
         raise NoSuchSecret(f'no secret with name or id "{name}": no such secret') from None

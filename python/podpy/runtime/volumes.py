@@ -18,6 +18,7 @@ from podpy.util.record import asdict, field, record, replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from podpy.runtime.runtime import Runtime
@@ -66,11 +67,9 @@ def create_volume(rt: Runtime, name: str = "", *, labels: dict[str, str] | None 
     from podpy.util.timefmt import now_rfc3339
 
     if name and not _NAME.match(name):
-        raise UsageError(f"invalid volume name {name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+        raise UsageError("running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
                          "invalid argument")
-    for key in options or {}:
-        if key not in _OPTION_KEYS:
-            raise UsageError(f"invalid mount option {key} for driver 'local': invalid argument")
+    _check_options(options or {})
     vol = Volume(name=name or new_id(), created_at=now_rfc3339(), labels=dict(labels or {}),
                  options=dict(options or {}), anonymous=anonymous)
     vs = store(rt)
@@ -83,10 +82,20 @@ def create_volume(rt: Runtime, name: str = "", *, labels: dict[str, str] | None 
     try:
         os.makedirs(volume_dir(rt, vol.name), mode=0o700, exist_ok=True)
         os.makedirs(mountpoint(rt, vol.name), mode=0o755, exist_ok=True)
+        if "uid" in vol.options or "gid" in vol.options:
+            os.chown(mountpoint(rt, vol.name), int(vol.options.get("uid", -1)), int(vol.options.get("gid", -1)))
     except BaseException:
         vs.remove(vol.name)
         raise
     return vol
+
+
+def _check_options(options: dict[str, str]) -> None:
+    for key, value in options.items():
+        if key not in _OPTION_KEYS:
+            raise UsageError(f"invalid mount option {key} for driver 'local': invalid argument")
+        if key in ("uid", "gid") and not value.isdigit():
+            raise UsageError(f"cannot convert {key} {value} to integer: invalid argument")
 
 
 def get_volume(rt: Runtime, name: str) -> Volume:
@@ -113,9 +122,9 @@ def inspect(rt: Runtime, vol: Volume) -> dict[str, Any]:
 
 
 def _mount_count(rt: Runtime, vol: Volume) -> int:
-    if vol.options.get("type") or vol.options.get("device"):
-        return 1 if os.path.ismount(mountpoint(rt, vol.name)) else 0
-    return 0
+    from podpy.runtime import volume_mounts
+
+    return volume_mounts.mount_count(rt, vol.name) if volume_mounts.needs_mount(vol) else 0
 
 
 def remove_volume(rt: Runtime, name: str, *, force: bool) -> None:
@@ -132,20 +141,24 @@ def remove_volume(rt: Runtime, name: str, *, force: bool) -> None:
 
 
 def _delete(rt: Runtime, vol: Volume) -> None:
+    from podpy.runtime import volume_mounts
     from podpy.util.fs import remove_tree
 
-    mp = mountpoint(rt, vol.name)
-    if os.path.ismount(mp):
-        subprocess.run(["umount", mp], check=False, capture_output=True)
+    volume_mounts.drop(rt, vol.name, mountpoint(rt, vol.name))
     remove_tree(volume_dir(rt, vol.name))
     store(rt).remove(vol.name)
 
 
-def prune(rt: Runtime) -> list[str]:
-    used = {m["source"] for c in rt.state.list_containers() for m in c.config.mounts if m["type"] == "volume"}
+def used_names(rt: Runtime) -> set[str]:
+    return {str(m["source"]) for c in rt.state.list_containers() for m in c.config.mounts if m["type"] == "volume"}
+
+
+def prune(rt: Runtime, keep: Callable[[Volume], bool] | None = None) -> list[str]:
+    """Delete the volumes no container uses (and that ``keep`` does not hold back)."""
+    used = used_names(rt)
     removed: list[str] = []
     for vol in list_volumes(rt):
-        if vol.name not in used:
+        if vol.name not in used and not (keep and keep(vol)):
             _delete(rt, vol)
             removed.append(vol.name)
     return removed
@@ -174,8 +187,11 @@ def ensure_for_create(rt: Runtime, mounts: list[UserMount]) -> list[UserMount]:
     return out
 
 
-def resolve(rt: Runtime, mounts: list[UserMount], rootfs: str) -> list[UserMount]:
-    """Volume mounts become bind mounts of their data (a tmpfs volume mounted first; a new one copied up)."""
+def resolve(rt: Runtime, mounts: list[UserMount], rootfs: str, *, holder: str) -> list[UserMount]:
+    """Volume mounts become bind mounts of their data (a tmpfs volume mounted first; a new one copied up).
+
+    ``holder``: the container that will use the mounts (released by `release_for`)."""
+    from podpy.runtime import volume_mounts
     from podpy.specgen.mounts import UserMount
 
     out: list[UserMount] = []
@@ -185,9 +201,10 @@ def resolve(rt: Runtime, mounts: list[UserMount], rootfs: str) -> list[UserMount
             continue
         vol = get_volume(rt, m.source)
         mp = mountpoint(rt, vol.name)
-        _mount_device(vol, mp)
+        if volume_mounts.needs_mount(vol):
+            volume_mounts.acquire(rt, vol, mp, holder)
         if vol.needs_copy_up:
-            if "nocopy" not in m.options:
+            if "nocopy" not in m.options and "nocopy" not in vol.options:
                 _copy_up(os.path.join(rootfs, m.destination.lstrip("/")), mp)
             store(rt).update(vol.name, replace(vol, needs_copy_up=False).to_json())
         opts = [o for o in m.options if o in ("ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec")]
@@ -207,23 +224,6 @@ def chown_for_user(rt: Runtime, mounts: list[dict[str, Any]], uid: int, gid: int
                 os.lchown(os.path.join(parent, entry), uid, gid)
 
 
-def _mount_device(vol: Volume, mp: str) -> None:
-    kind, device = vol.options.get("type", ""), vol.options.get("device", "")
-    if not kind and not device:
-        return
-    if os.path.ismount(mp):
-        return
-    args = ["mount"]
-    if kind:
-        args += ["-t", kind]
-    if vol.options.get("o"):
-        args += ["-o", vol.options["o"]]
-    args += [device or kind, mp]
-    res = subprocess.run(args, capture_output=True, text=True, check=False)
-    if res.returncode != 0:
-        raise PodpyError(f"mounting volume {vol.name}: {res.stderr.strip()}")
-
-
 def _copy_up(source: str, dest: str) -> None:
     if not os.path.isdir(source) or os.path.islink(source) or os.listdir(dest):
         return
@@ -235,6 +235,37 @@ def _copy_up(source: str, dest: str) -> None:
     st = os.stat(source)
     os.chown(dest, st.st_uid, st.st_gid)
     os.chmod(dest, st.st_mode & 0o7777)
+
+
+def release_for(rt: Runtime, ctr: Container) -> None:
+    """The container stopped: its hold on mounted (tmpfs, device) volumes ends."""
+    from podpy.runtime import volume_mounts
+
+    for m in ctr.config.mounts:
+        if m["type"] != "volume":
+            continue
+        text = store(rt).get(str(m["source"]))
+        if text is not None and volume_mounts.needs_mount(vol := _load(str(m["source"]), text)):
+            volume_mounts.release(rt, vol, mountpoint(rt, vol.name), ctr.id)
+
+
+def mount(rt: Runtime, name: str) -> str:
+    """`volume mount`: the data path, mounted first for a volume with a type or device (counted)."""
+    from podpy.runtime import volume_mounts
+
+    vol = get_volume(rt, name)
+    mp = mountpoint(rt, vol.name)
+    if volume_mounts.needs_mount(vol):
+        volume_mounts.acquire(rt, vol, mp, None)
+    return mp
+
+
+def unmount(rt: Runtime, name: str) -> None:
+    from podpy.runtime import volume_mounts
+
+    vol = get_volume(rt, name)
+    if volume_mounts.needs_mount(vol):
+        volume_mounts.release(rt, vol, mountpoint(rt, vol.name), None)
 
 
 def remove_anonymous(rt: Runtime, ctr: Container) -> None:

@@ -16,10 +16,11 @@ from podpy.cli.state import cli_state
 def create(driver: str, labels: tuple[str, ...], opts: tuple[str, ...], ignore: bool, name: str) -> int:
     import sys
 
-    from podpy.errors import UsageError
+    from podpy.errors import NotFoundError, UsageError
 
     if driver != "local":
-        raise UsageError(f"volume driver {driver!r} is not supported (only local)")
+        raise NotFoundError(f"volume {name} uses volume plugin {driver} but it could not be retrieved: "
+                            f"no volume plugin with name {driver} available: required plugin missing")
     label_map = dict(item.partition("=")[::2] for item in labels)
     options: dict[str, str] = {}
     for item in opts:

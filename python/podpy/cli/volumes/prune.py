@@ -9,9 +9,13 @@ from podpy.cli.state import cli_state
 
 @click.command("prune", help="Remove all unused volumes")
 @click.option("-f", "--force", is_flag=True, help="Do not prompt for confirmation")
-def prune(force: bool) -> int:
+@click.option("--filter", "filters", multiple=True, help="Provide filter values (e.g. 'label=<key>=<value>')")
+def prune(force: bool, filters: tuple[str, ...]) -> int:
     import sys
 
+    from podpy.cli.common import parse_filters
+
+    wanted = parse_filters(filters)
     if not force:
         sys.stdout.write("WARNING! This will remove all volumes not used by at least one container. "
                          "The following volumes will be removed:\n")
@@ -19,6 +23,6 @@ def prune(force: bool) -> int:
         sys.stdout.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             return 0
-    for name in cli_state().engine.volumes.prune():
+    for name in cli_state().engine.volumes.prune(wanted):
         sys.stdout.write(name + "\n")
     return 0

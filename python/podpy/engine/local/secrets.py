@@ -19,30 +19,26 @@ class SecretsEngine:
     def __init__(self, engine: LocalEngine) -> None:
         self.engine = engine
 
-    def create(self, name: str, data: bytes, *, driver: str, labels: Mapping[str, str], replace: bool) -> str:
+    def create(self, name: str, data: bytes, *, driver: str, labels: Mapping[str, str], replace: bool,
+               driver_options: Mapping[str, str] | None = None) -> str:
         from podpy.runtime import secrets
 
         if driver != "file":
-            raise UsageError(f"secret driver {driver!r} is not supported (only file)")
-        return secrets.create_secret(self.engine.runtime, name, data, labels=dict(labels), replace=replace)
+            raise UsageError("invalid driver")
+        return secrets.create_secret(self.engine.runtime, name, data, labels=dict(labels), replace=replace,
+                                     driver_options=dict(driver_options or {}))
 
     def list_secrets(self, filters: Mapping[str, Sequence[str]] | None = None) -> list[dict[str, Any]]:
         from podpy.runtime import secrets
 
+        wanted = dict(filters or {})
+        for key in wanted:
+            if key not in ("name", "id"):
+                raise UsageError(f'invalid filter "{key}"')
         rt = self.engine.runtime
-        out = []
-        for row in secrets.list_secrets(rt):
-            ok = True
-            for key, values in (filters or {}).items():
-                if key == "name":
-                    ok = ok and any(re.search(v, row[1]) for v in values)
-                elif key == "id":
-                    ok = ok and any(row[0].startswith(v) for v in values)
-                else:
-                    raise UsageError(f"{key!r} is an invalid secret filter")
-            if ok:
-                out.append(secrets.inspect(rt, row))
-        return out
+        return [secrets.inspect(rt, row) for row in secrets.list_secrets(rt)
+                if all(any(re.search(v, row[1]) if key == "name" else row[0].startswith(v) for v in values)
+                       for key, values in wanted.items())]
 
     def inspect(self, names: Sequence[str]) -> list[InspectReport]:
         from podpy.runtime import secrets

@@ -10,12 +10,14 @@ from podpy.errors import NoSuchVolume, PodpyError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, BinaryIO
 
     from podpy.engine.local.engine import LocalEngine
 
 
 def _matches(data: dict[str, Any], in_use: bool, filters: Mapping[str, Sequence[str]]) -> bool:
+    from podpy.util.timefmt import parse_rfc3339
+
     for key, values in filters.items():
         if key == "name":
             ok = any(re.search(v, data["Name"]) for v in values)
@@ -23,13 +25,45 @@ def _matches(data: dict[str, Any], in_use: bool, filters: Mapping[str, Sequence[
             ok = all(_label(data["Labels"], v) for v in values)
         elif key == "driver":
             ok = data["Driver"] in values
+        elif key == "scope":
+            ok = data["Scope"] in values
+        elif key == "opt":
+            ok = any(_label(data["Options"], v) for v in values)
         elif key == "dangling":
-            ok = all((v.lower() in ("true", "1")) != in_use for v in values)
+            ok = all(_bool(v) != in_use for v in values)
+        elif key == "until":
+            ok = all(parse_rfc3339(data["CreatedAt"]) < _time(v) for v in values)
         else:
-            raise UsageError(f"{key!r} is an invalid volume filter")
+            raise UsageError(f'"{key}" is an invalid volume filter')
         if not ok:
             return False
     return True
+
+
+def _check_prune_filters(filters: Mapping[str, Sequence[str]]) -> None:
+    for key, values in filters.items():
+        if key not in ("label", "until"):
+            raise UsageError(f'"{key}" is an invalid volume filter')
+        for value in values:
+            if key == "until":
+                _time(value)
+
+
+def _bool(value: str) -> bool:
+    if value.lower() in ("true", "1"):
+        return True
+    if value.lower() in ("false", "0"):
+        return False
+    raise UsageError(f"{value!r} is not a valid value for the \"dangling\" filter - must be true or false")
+
+
+def _time(value: str) -> float:
+    from podpy.util.timefmt import parse_time_filter
+
+    try:
+        return parse_time_filter(value)
+    except ValueError:
+        raise UsageError(f"invalid time value {value!r} for the \"until\" filter") from None
 
 
 def _label(labels: dict[str, str], value: str) -> bool:
@@ -51,8 +85,7 @@ class VolumesEngine:
         from podpy.runtime import volumes
 
         rt = self.engine.runtime
-        used = {str(m["source"]) for c in rt.state.list_containers() for m in c.config.mounts
-                if m["type"] == "volume"}
+        used = volumes.used_names(rt)
         out = []
         for vol in volumes.list_volumes(rt):
             data = volumes.inspect(rt, vol)
@@ -88,10 +121,33 @@ class VolumesEngine:
                 reports.append(ItemReport(name, error=str(e), exit_code=code, reason=e.code))
         return reports
 
-    def prune(self) -> list[str]:
+    def prune(self, filters: Mapping[str, Sequence[str]] | None = None) -> list[str]:
         from podpy.runtime import volumes
 
-        return volumes.prune(self.engine.runtime)
+        wanted = dict(filters or {})
+        _check_prune_filters(wanted)
+        rt = self.engine.runtime
+        return volumes.prune(rt, lambda vol: not _matches(volumes.inspect(rt, vol), False, wanted))
+
+    def export(self, name: str, out: BinaryIO) -> None:
+        from podpy.runtime.volume_io import export_volume
+
+        export_volume(self.engine.runtime, name, out)
+
+    def import_tar(self, name: str, source: BinaryIO) -> None:
+        from podpy.runtime.volume_io import import_volume
+
+        import_volume(self.engine.runtime, name, source)
+
+    def mount(self, name: str) -> str:
+        from podpy.runtime import volumes
+
+        return volumes.mount(self.engine.runtime, name)
+
+    def unmount(self, name: str) -> None:
+        from podpy.runtime import volumes
+
+        volumes.unmount(self.engine.runtime, name)
 
     def exists(self, name: str) -> bool:
         from podpy.runtime import volumes
