@@ -2,7 +2,9 @@
 
 - ``podpy-monitor``: the per-container monitor binary, copied to ``python/podpy/libexec``;
 - the embedded ``hello`` image: a tiny static program built from ``hello/hello.c``,
-  packaged as an OCI image layout in ``python/podpy/images/hello``.
+  packaged as an OCI image layout in ``python/podpy/images/hello``;
+- the embedded pod infra image ``localhost/podpy-pause:<version>``: the static ``podpy-pause``
+  binary (rust/podpy-pause) as an OCI image layout in ``python/podpy/images/pause``.
 
 Called by the PEP 517 wrapper (``podpy_build``) before maturin packs the wheel, and
 by ``scripts/dev-build`` for a development tree. Deterministic: the same sources
@@ -26,6 +28,7 @@ import tarfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = os.path.join(ROOT, "python", "podpy")
 HELLO_REF = "localhost/hello:latest"
+PAUSE_IMAGE = "localhost/podpy-pause"
 
 
 def _run(argv: list[str]) -> None:
@@ -43,19 +46,23 @@ def _host_triple() -> str:
     return next(line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("host:"))
 
 
-def build_monitor(profile: str) -> None:
-    """A statically linked monitor: one per container, so its resident memory counts (no shared libc pages)."""
+def _static_binary(profile: str, crate: str) -> str:
+    """Build a statically linked binary of the workspace (no shared libc pages) and return its path."""
     flag = ["--release"] if profile == "release" else []
     triple = _host_triple()
     env = dict(os.environ, RUSTFLAGS="-C target-feature=+crt-static")
-    print("+ cargo build -p podpy-monitor --target", triple, file=sys.stderr)
-    subprocess.run(["cargo", "build", *flag, "-p", "podpy-monitor", "--target", triple], check=True, cwd=ROOT,
-                   env=env)
+    print(f"+ cargo build -p {crate} --target", triple, file=sys.stderr)
+    subprocess.run(["cargo", "build", *flag, "-p", crate, "--target", triple], check=True, cwd=ROOT, env=env)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    return os.path.join(target, triple, profile, crate)
+
+
+def build_monitor(profile: str) -> None:
+    """A statically linked monitor: one per container, so its resident memory counts."""
     libexec = os.path.join(PACKAGE, "libexec")
     os.makedirs(libexec, exist_ok=True)
     dest = os.path.join(libexec, "podpy-monitor")
-    shutil.copy2(os.path.join(target, triple, profile, "podpy-monitor"), dest + ".tmp")
+    shutil.copy2(_static_binary(profile, "podpy-monitor"), dest + ".tmp")
     os.replace(dest + ".tmp", dest)
 
 
@@ -75,6 +82,13 @@ def _blob(layout: str, data: bytes) -> dict[str, object]:
     return {"digest": f"sha256:{digest}", "size": len(data)}
 
 
+def _workspace_version() -> str:
+    import tomllib
+
+    with open(os.path.join(ROOT, "Cargo.toml"), "rb") as f:
+        return str(tomllib.load(f)["workspace"]["package"]["version"])
+
+
 def build_hello_image() -> None:
     cc = os.environ.get("CC", "cc")
     work = os.path.join(ROOT, "target", "hello")
@@ -84,16 +98,29 @@ def build_hello_image() -> None:
           "-Wl,--build-id=none", "-s", "-o", binary, os.path.join(ROOT, "hello", "hello.c")])
     with open(binary, "rb") as f:
         program = f.read()
+    _write_one_file_image("hello", HELLO_REF, program, "podpy hello")
 
+
+def build_pause_image(profile: str) -> None:
+    with open(_static_binary(profile, "podpy-pause"), "rb") as f:
+        program = f.read()
+    _write_one_file_image("pause", f"{PAUSE_IMAGE}:{_workspace_version()}", program, "podpy pause",
+                          file_name="podpy-pause")
+
+
+def _write_one_file_image(layout_name: str, ref: str, program: bytes, title: str, *,
+                          file_name: str = "") -> None:
+    """A one-layer OCI image layout holding ``program`` as ``/<file_name>``, which is also its command."""
+    file_name = file_name or layout_name
     tar_bytes = io.BytesIO()
     with tarfile.open(fileobj=tar_bytes, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        info = tarfile.TarInfo("hello")
+        info = tarfile.TarInfo(file_name)
         info.size, info.mode, info.mtime = len(program), 0o755, 0
         tar.addfile(info, io.BytesIO(program))
     layer_tar = tar_bytes.getvalue()
     layer_gz = gzip.compress(layer_tar, compresslevel=9, mtime=0)
 
-    layout = os.path.join(PACKAGE, "images", "hello")
+    layout = os.path.join(PACKAGE, "images", layout_name)
     shutil.rmtree(layout, ignore_errors=True)
     os.makedirs(os.path.join(layout, "blobs", "sha256"))
     created = "1970-01-01T00:00:00Z"
@@ -103,11 +130,11 @@ def build_hello_image() -> None:
         "os": "linux",
         "config": {
             "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-            "Cmd": ["/hello"],
-            "Labels": {"org.opencontainers.image.title": "podpy hello"},
+            "Cmd": [f"/{file_name}"],
+            "Labels": {"org.opencontainers.image.title": title},
         },
         "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(layer_tar).hexdigest()]},
-        "history": [{"created": created, "created_by": "podpy build: COPY hello /hello"}],
+        "history": [{"created": created, "created_by": f"podpy build: COPY {file_name} /{file_name}"}],
     }
     layer_desc = {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", **_blob(layout, layer_gz)}
     config_desc = {"mediaType": "application/vnd.oci.image.config.v1+json",
@@ -116,7 +143,7 @@ def build_hello_image() -> None:
                 "config": config_desc, "layers": [layer_desc]}
     manifest_desc = {"mediaType": "application/vnd.oci.image.manifest.v1+json",
                      **_blob(layout, json.dumps(manifest, sort_keys=True).encode()),
-                     "annotations": {"org.opencontainers.image.ref.name": HELLO_REF}}
+                     "annotations": {"org.opencontainers.image.ref.name": ref}}
     index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
              "manifests": [manifest_desc]}
     with open(os.path.join(layout, "index.json"), "w") as f:
@@ -133,6 +160,7 @@ def main() -> None:
     args = parser.parse_args()
     build_monitor(args.profile)
     build_hello_image()
+    build_pause_image(args.profile)
     if args.with_extension:
         copy_extension(args.profile)
 

@@ -55,6 +55,10 @@ class NoSuchSecret(NotFoundError):
     code = "no_such_secret"
 
 
+class NoSuchPod(NotFoundError):
+    code = "no_such_pod"
+
+
 class VolumeInUse(PodpyError):
     """Containers use the volume (`volume rm` exits 2 for it, as Podman does)."""
 

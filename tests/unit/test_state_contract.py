@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from podpy.define.states import ContainerStatus
-from podpy.errors import NameInUse, NoSuchContainer
+from podpy.errors import NameInUse, NoSuchContainer, NoSuchPod
 from podpy.state.base import State
 from podpy.state.memory import MemoryState
+from podpy.state.pods import PodConfig
 from podpy.state.records import ContainerConfig, ContainerState
 from podpy.state.sqlite import SqliteState
 from podpy.util.record import replace
@@ -111,3 +112,46 @@ def test_exit_codes_of_removed_containers(state: State) -> None:
     assert state.removed_exit_code("gone") == 7
     assert state.removed_exit_code("d" * 64) == 7
     assert state.removed_exit_code("ddd") == 7
+
+
+def _pod(pid: str, name: str) -> PodConfig:
+    return PodConfig(id=pid, name=name, created_at="2026-01-01T00:00:00.000000000Z", hostname=name,
+                     share=["ipc", "net", "uts"], labels={"k": "v"})
+
+
+def test_pod_add_lookup_remove(state: State) -> None:
+    state.add_pod(_pod("c" * 64, "p1"))
+    assert state.lookup_pod("p1").id == "c" * 64
+    assert state.lookup_pod("cccc").name == "p1"
+    assert state.lookup_pod("p1").config.labels == {"k": "v"}
+    assert state.get_pod("d" * 64) is None
+    with pytest.raises(NoSuchPod):
+        state.lookup_pod("p2")
+    state.set_pod_infra("c" * 64, "e" * 64)
+    assert state.lookup_pod("p1").infra_id == "e" * 64
+    assert [p.name for p in state.list_pods()] == ["p1"]
+    assert state.remove_pod("c" * 64)
+    assert not state.remove_pod("c" * 64)
+    assert state.list_pods() == []
+    with pytest.raises(NoSuchPod):
+        state.set_pod_infra("c" * 64, "")
+
+
+def test_pods_and_containers_share_names(state: State) -> None:
+    state.add_pod(_pod("c" * 64, "same"))
+    with pytest.raises(NameInUse):
+        state.add_container(_config("a" * 64, "same"), ContainerState())
+    with pytest.raises(NameInUse):
+        state.add_pod(_pod("d" * 64, "same"))
+    state.add_container(_config("a" * 64, "ctr"), ContainerState())
+    with pytest.raises(NameInUse):
+        state.add_pod(_pod("d" * 64, "ctr"))
+    with pytest.raises(NameInUse):
+        state.rename_container("a" * 64, "same")
+    with pytest.raises(NoSuchPod):
+        state.lookup_pod("ctr")
+    with pytest.raises(NoSuchContainer):
+        state.lookup_container("same")
+    assert [p.name for p in state.list_pods()] == ["same"]
+    state.remove_pod("c" * 64)
+    state.add_container(_config("b" * 64, "same"), ContainerState())

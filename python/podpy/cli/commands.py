@@ -15,6 +15,7 @@ _S = "podpy.cli.system"
 _N = "podpy.cli.networks"
 _V = "podpy.cli.volumes"
 _SE = "podpy.cli.secrets"
+_P = "podpy.cli.pods"
 _M = "podpy.cli.manifests"
 
 CONTAINER_VERBS: dict[str, Entry] = {
@@ -116,6 +117,27 @@ VOLUME_VERBS: dict[str, Entry] = {
     "unmount": (f"{_V}.unmount:unmount", "Unmount volume"),
 }
 
+POD_VERBS: dict[str, Entry] = {
+    "create": (f"{_P}.create:create", "Create a new empty pod"),
+    "exists": (f"{_P}.exists:exists", "Check if a pod exists in local storage"),
+    "inspect": (f"{_P}.inspect:inspect", "Displays a pod configuration"),
+    "kill": (f"{_P}.kill:kill", "Send the specified signal or SIGKILL to containers in pod"),
+    "logs": (f"{_P}.logs:logs", "Fetch logs for pod with one or more containers"),
+    "pause": (f"{_P}.pause:pause", "Pause one or more pods"),
+    "prune": (f"{_P}.prune:prune", "Remove all stopped pods and their containers"),
+    "ps": (f"{_P}.ps:ps", "List pods"),
+    "ls": (f"{_P}.ps:ps", "List pods"),
+    "list": (f"{_P}.ps:ps", "List pods"),
+    "restart": (f"{_P}.restart:restart", "Restart one or more pods"),
+    "rm": (f"{_P}.rm:rm", "Remove one or more pods"),
+    "start": (f"{_P}.start:start", "Start one or more pods"),
+    "stats": (f"{_P}.stats:stats", "Display a live stream of resource usage statistics for the containers in one "
+              "or more pods"),
+    "stop": (f"{_P}.stop:stop", "Stop one or more pods"),
+    "top": (f"{_P}.top:top", "Display the running processes of containers in a pod"),
+    "unpause": (f"{_P}.pause:unpause", "Unpause one or more pods"),
+}
+
 SECRET_VERBS: dict[str, Entry] = {
     "create": (f"{_SE}.create:create", "Create a new secret"),
     "exists": (f"{_SE}.exists:exists", "Check if a secret exists"),
@@ -146,7 +168,7 @@ GROUPS: dict[str, tuple[dict[str, Entry], str]] = {
     "manifest": (MANIFEST_VERBS, "Manipulate manifest lists and image indexes"),
     "network": (NETWORK_VERBS, "Manage networks"),
     "play": ({}, "Play containers, pods or volumes from a structured file"),
-    "pod": ({}, "Manage pods"),
+    "pod": (POD_VERBS, "Manage pods"),
     "secret": (SECRET_VERBS, "Manage secrets"),
     "volume": (VOLUME_VERBS, "Manage volumes"),
 }

@@ -19,6 +19,7 @@ from podpy.engine.entities import (
     ItemReport,
     KillOptions,
     ListContainer,
+    ListPod,
     LoadReport,
     LoginOptions,
     LogLine,
@@ -26,6 +27,8 @@ from podpy.engine.entities import (
     ManifestAddOptions,
     ManifestPushOptions,
     NetworkCreateOptions,
+    PodCreateOptions,
+    PodRmOptions,
     PsOptions,
     PullOptions,
     PullReport,
@@ -238,6 +241,34 @@ class Secrets(Protocol):
     def exists(self, name: str) -> bool: ...
 
 
+class Pods(Protocol):
+    def create(self, opts: PodCreateOptions) -> str: ...
+
+    def start(self, names: Sequence[str], *, all_pods: bool = False) -> list[ItemReport]: ...
+
+    def stop(self, names: Sequence[str], *, all_pods: bool = False, timeout: int | None = None
+             ) -> list[ItemReport]: ...
+
+    def restart(self, names: Sequence[str], *, all_pods: bool = False) -> list[ItemReport]: ...
+
+    def kill(self, names: Sequence[str], sig: int, *, all_pods: bool = False) -> list[ItemReport]: ...
+
+    def pause(self, names: Sequence[str], *, all_pods: bool = False, unpause: bool = False
+              ) -> list[ItemReport]: ...
+
+    def remove(self, names: Sequence[str], opts: PodRmOptions) -> list[ItemReport]: ...
+
+    def prune(self) -> list[ItemReport]: ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def list_pods(self, filters: Sequence[str] = ()) -> list[ListPod]: ...
+
+    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    def member_names(self, name: str, *, running: bool = False) -> list[str]: ...
+
+
 class System(Protocol):
     def info(self) -> dict[str, Any]: ...
 
@@ -263,5 +294,8 @@ class Engine(Protocol):
 
     @property
     def manifests(self) -> Manifests: ...
+
+    @property
+    def pods(self) -> Pods: ...
 
     def close(self) -> None: ...

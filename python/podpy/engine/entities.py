@@ -92,6 +92,11 @@ class RunOptions:
     dns_search: list[str] = field(default_factory=list)
     dns_options: list[str] = field(default_factory=list)
     add_hosts: list[str] = field(default_factory=list)
+    pod: str = ""  # --pod NAME, or new:NAME to make the pod first
+    pod_id_file: str = ""
+    ipc: str = ""  # --ipc/--uts/--pid: private, host, container:ID or ns:PATH ("": the default)
+    uts: str = ""
+    pid: str = ""
 
 
 @record
@@ -502,3 +507,60 @@ class SearchTags:
 
     Name: str
     Tags: list[str] = field(default_factory=list)
+
+
+@record
+class PodCreateOptions:
+    """`pod create`, as the flags give them (the engine parses and validates)."""
+
+    name: str = ""
+    infra: bool = True
+    infra_image: str = ""
+    infra_command: list[str] | None = None
+    infra_name: str = ""
+    share: str | None = None  # None: ipc,net,uts
+    publish: list[str] = field(default_factory=list)
+    network: str = ""
+    hostname: str = ""
+    add_hosts: list[str] = field(default_factory=list)
+    dns: list[str] = field(default_factory=list)
+    dns_search: list[str] = field(default_factory=list)
+    dns_options: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    pod_id_file: str = ""
+    replace: bool = False
+    exit_policy: str = "continue"
+    cpus: str = ""
+    memory: str = ""
+    pids_limit: int | None = None
+
+
+@record
+class PodContainerInfo:
+    Id: str
+    Names: str
+    Status: str
+
+
+@record
+class ListPod:
+    """One row of `pod ps`, with Podman's field names."""
+
+    Id: str
+    Name: str
+    Status: str
+    Created: str
+    InfraId: str
+    Labels: dict[str, str]
+    Containers: list[PodContainerInfo]
+    Cgroup: str = ""
+    Namespace: str = ""
+    Networks: list[str] = field(default_factory=list)
+
+
+@record
+class PodRmOptions:
+    force: bool = False
+    all: bool = False
+    ignore: bool = False
+    timeout: int | None = None

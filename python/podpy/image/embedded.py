@@ -1,9 +1,10 @@
-"""Images shipped inside the podpy package (``hello``), loaded into the store on first use."""
+"""Images shipped inside the podpy package (``hello``, the pods' infra image), loaded into the store on first use."""
 
 from __future__ import annotations
 
 import os
 
+from podpy import __version__
 from podpy.errors import UsageError
 from podpy.image.oci_layout import OciLayout
 from podpy.image.references import parse
@@ -11,7 +12,8 @@ from podpy.storage.records import Image
 from podpy.storage.store import Store
 
 _IMAGES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "images")
-_EMBEDDED = {"localhost/hello:latest": "hello"}
+PAUSE_IMAGE = f"localhost/podpy-pause:{__version__}"
+_EMBEDDED = {"localhost/hello:latest": "hello", PAUSE_IMAGE: "pause"}
 
 
 def embedded_layout(name: str) -> str | None:

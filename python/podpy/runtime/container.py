@@ -74,6 +74,11 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     ``image`` None: `--rootfs`, the container runs in the directory ``image_name`` itself (no overlay).
     """
     gen.validate()
+    member = None
+    if gen.namespaces.pod or gen.namespaces.modes or ":" in gen.network.mode:
+        from podpy.runtime import namespaces
+
+        gen, member = namespaces.resolve_for_create(rt, gen)
     log = log or LogSettings(driver=rt.opts.log_driver)
     restart = restart or RestartPolicy()
     defaults = image_defaults(image)
@@ -124,6 +129,8 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
         dns_servers=list(gen.network.dns_servers), dns_search=list(gen.network.dns_search),
         dns_options=list(gen.network.dns_options),
         add_hosts=list(gen.network.add_hosts), secrets=secret_refs,
+        pod=member.pod_id if member else "", namespaces=dict(gen.namespaces.modes),
+        cgroup_parent=member.cgroup_parent if member else "",
     )
     state = ContainerState(status=ContainerStatus.CONFIGURED, boot_id=rt.boot_id)
     try:
@@ -304,7 +311,8 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
 
         volumes.chown_for_user(rt, ctr.config.mounts, user.uid, user.gid)
     spec = build_oci_spec(gen, defaults, rootfs=rootfs, user=user, hostname=ctr.config.hostname, files=files,
-                          rlimits=_rlimits(rt, gen.resources.ulimits), cgroups_path=f"/podpy/podpy-{ctr.id}",
+                          rlimits=_rlimits(rt, gen.resources.ulimits),
+                          cgroups_path=f"{ctr.config.cgroup_parent or '/podpy'}/podpy-{ctr.id}",
                           console_size=console_size, host=_host_defaults(rt, gen),
                           annotations={"io.podman.annotations.autoremove":
                                        "TRUE" if ctr.config.auto_remove else "FALSE", **ctr.config.annotations})
@@ -312,6 +320,10 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
         for ns in spec["linux"]["namespaces"]:
             if ns["type"] == "network":
                 ns["path"] = netns
+    if ctr.config.namespaces or ":" in ctr.config.network_mode:
+        from podpy.runtime import namespaces
+
+        namespaces.apply_to_spec(rt, ctr, spec)
     atomic_write(os.path.join(userdata, "config.json"), json.dumps(spec).encode(), fsync=False)
     return userdata
 
@@ -477,6 +489,10 @@ def cleanup(rt: Runtime, container_id: str, *, remove: bool, monitor_deletes_run
             _remove_locked(rt, ctr, delete_runtime_state=not monitor_deletes_runtime_state)
         elif restart and restart_due(ctr):
             _restart_by_policy(rt, ctr)
+        if ctr.config.pod:
+            from podpy.runtime import pod as pods
+
+            pods.after_member_exit(rt, ctr)
         return code
 
 
@@ -532,11 +548,12 @@ def _remove_locked(rt: Runtime, ctr: Container, *, delete_runtime_state: bool = 
         volume_store.remove_anonymous(rt, ctr)
 
 
-def remove(rt: Runtime, name_or_id: str, *, force: bool, volumes: bool = False) -> str:
+def remove(rt: Runtime, name_or_id: str, *, force: bool, volumes: bool = False, with_pod: bool = False) -> str:
     """Remove a container (killing it first with ``force``); returns its full ID.
 
     Unlike Podman, `rm -f` does not send the stop signal and wait for the stop timeout first:
     the container is being deleted, so SIGKILL at once (CI runners feel those seconds).
+    ``with_pod``: the pod is being removed, so its infra container may go.
     """
     ctr = rt.state.lookup_container(name_or_id)
     with locked(rt, ctr.id):
@@ -544,6 +561,13 @@ def remove(rt: Runtime, name_or_id: str, *, force: bool, volumes: bool = False) 
         if current is None:
             return ctr.id
         ctr = sync(rt, current)
+        if ctr.config.pod and not with_pod:
+            from podpy.runtime import pod as pods
+
+            pods.refuse_infra_removal(rt, ctr)
+        from podpy.runtime import namespaces
+
+        namespaces.refuse_if_depended_on(rt, ctr)
         if ctr.state.status.is_active():
             if not force:
                 raise InvalidStateError(

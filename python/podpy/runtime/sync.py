@@ -27,6 +27,10 @@ def sync(rt: Runtime, ctr: Container) -> Container:
     ctr.state.exit_code = info.exit_code
     ctr.state.finished_at = info.exited_at
     ctr.state.oom_killed = info.oom_killed
+    if not info.oom_killed and info.exit_code == 137 and ctr.config.cgroup_parent:
+        from podpy.runtime.podcgroup import memory_limit_hit
+
+        ctr.state.oom_killed = memory_limit_hit(ctr.config.cgroup_parent)
     ctr.state.pid = 0
     rt.state.save_state(ctr.id, ctr.state)
     return ctr

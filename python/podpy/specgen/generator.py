@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 NETWORK_MODES = ("none", "host", "private", "bridge")
+JOINABLE_NAMESPACES = ("ipc", "uts", "pid")
 
 
 @record(frozen=False)
@@ -64,23 +65,46 @@ class NetworkSpec:
 
 
 @record(frozen=False)
+class NamespaceSpec:
+    """Namespaces joined rather than made: ``modes`` maps ipc/uts/pid to "container:NAME" or "ns:PATH"
+    ("" or "private": a new one; uts "host": the host's); ``pod``: the pod to join (its shared namespaces)."""
+
+    pod: str = ""
+    modes: dict[str, str] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        for kind, mode in self.modes.items():
+            if kind not in JOINABLE_NAMESPACES:
+                raise UsageError(f"unknown namespace kind {kind!r}")
+            if mode in ("", "private") or (mode == "host" and kind in ("uts", "ipc", "pid")):
+                continue
+            target = mode.partition(":")[2]
+            if not mode.startswith(("container:", "ns:")) or not target:
+                raise UsageError(f"invalid --{kind} {mode!r}: expected private, host, container:ID or ns:PATH")
+
+
+@record(frozen=False)
 class SpecGenerator:
     basic: BasicSpec = field(default_factory=BasicSpec)
     storage: StorageSpec = field(default_factory=StorageSpec)
     network: NetworkSpec = field(default_factory=NetworkSpec)
     security: SecuritySpec = field(default_factory=SecuritySpec)
     resources: ResourceSpec = field(default_factory=ResourceSpec)
+    namespaces: NamespaceSpec = field(default_factory=NamespaceSpec)
 
     def validate(self) -> None:
         self.security.validate()
+        self.namespaces.validate()
         self.resources.validate()
         if not self.basic.image:
             raise UsageError("an image or a root filesystem is required")
         if self.basic.name:
             validate_name(self.basic.name)
-        if self.network.mode not in NETWORK_MODES:
-            if self.network.mode in ("slirp4netns", "pasta") or self.network.mode.startswith(
-                    ("container:", "ns:")):
+        joined = self.network.mode.startswith(("container:", "ns:"))
+        if joined and not self.network.mode.partition(":")[2]:
+            raise UsageError(f"invalid network mode {self.network.mode!r}: expected container:ID or ns:PATH")
+        if self.network.mode not in NETWORK_MODES and not joined:
+            if self.network.mode in ("slirp4netns", "pasta"):
                 raise UsageError(f"network mode {self.network.mode!r} is not supported yet "
                                  "(use --network none, host, bridge or a network's name)")
             raise UsageError(f"invalid network mode {self.network.mode!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from podpy.state.pods import Pod, PodConfig
 from podpy.state.records import Container, ContainerConfig, ContainerState
 
 
@@ -38,5 +39,21 @@ class State(Protocol):
 
     def refresh_after_reboot(self, boot_id: str) -> int:
         """Mark containers whose processes died with the previous boot; returns how many changed."""
+
+    def add_pod(self, config: PodConfig) -> None:
+        """Record a new pod; NameInUse if its name (or ID) is taken by a container or pod."""
+
+    def get_pod(self, pod_id: str) -> Pod | None: ...
+
+    def lookup_pod(self, name_or_id: str) -> Pod:
+        """By full name, full ID or unique ID prefix; NoSuchPod otherwise."""
+
+    def list_pods(self) -> list[Pod]: ...
+
+    def set_pod_infra(self, pod_id: str, infra_id: str) -> None:
+        """Record the pod's infra container; NoSuchPod if it is gone."""
+
+    def remove_pod(self, pod_id: str) -> bool:
+        """True if it existed; the pod's containers must be gone first."""
 
     def close(self) -> None: ...

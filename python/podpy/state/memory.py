@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 
 from podpy.define.states import ContainerStatus
-from podpy.errors import NameInUse, NoSuchContainer
+from podpy.errors import NameInUse, NoSuchContainer, NoSuchPod
+from podpy.state.pods import Pod, PodConfig, no_such_pod, pod_name_in_use
 from podpy.state.records import Container, ContainerConfig, ContainerState
 from podpy.util.record import replace
 
@@ -14,12 +15,16 @@ class MemoryState:
     def __init__(self) -> None:
         self._containers: dict[str, Container] = {}
         self._exit_codes: dict[str, tuple[str, int]] = {}
+        self._pods: dict[str, Pod] = {}
+
+    def _taken(self, name: str, id_: str) -> bool:
+        return any(c.name == name or c.id == id_ for c in self._containers.values()) or any(
+            p.name == name or p.id == id_ for p in self._pods.values())
 
     def add_container(self, config: ContainerConfig, state: ContainerState) -> None:
-        for c in self._containers.values():
-            if c.name == config.name or c.id == config.id:
-                raise NameInUse(f'the container name "{config.name}" is already in use by another '
-                                "container or pod: that name is already in use")
+        if self._taken(config.name, config.id):
+            raise NameInUse(f'the container name "{config.name}" is already in use by another '
+                            "container or pod: that name is already in use")
         self._containers[config.id] = Container(config, copy.copy(state))
 
     def get_container(self, container_id: str) -> Container | None:
@@ -57,7 +62,8 @@ class MemoryState:
         found = self._containers.get(container_id)
         if found is None:
             raise NoSuchContainer(f"no container with ID {container_id} found: no such container")
-        if any(c.name == new_name for c in self._containers.values() if c.id != container_id):
+        if any(c.name == new_name for c in self._containers.values() if c.id != container_id) or any(
+                p.name == new_name for p in self._pods.values()):
             raise NameInUse(f'the container name "{new_name}" is already in use by another container or pod: '
                             "that name is already in use")
         found.config = replace(found.config, name=new_name)
@@ -85,6 +91,36 @@ class MemoryState:
                 c.state.boot_id = boot_id
                 changed += 1
         return changed
+
+    def add_pod(self, config: PodConfig) -> None:
+        if self._taken(config.name, config.id):
+            raise pod_name_in_use(config.name)
+        self._pods[config.id] = Pod(config)
+
+    def get_pod(self, pod_id: str) -> Pod | None:
+        found = self._pods.get(pod_id)
+        return None if found is None else Pod(found.config, found.infra_id)
+
+    def lookup_pod(self, name_or_id: str) -> Pod:
+        exact = [p for p in self._pods.values() if name_or_id in (p.id, p.name)]
+        if not exact:
+            exact = [p for p in self._pods.values() if name_or_id and p.id.startswith(name_or_id)]
+            if len(exact) > 1:
+                raise NoSuchPod(f"more than one result for pod ID {name_or_id}: multiple pods found")
+        if not exact:
+            raise no_such_pod(name_or_id)
+        return Pod(exact[0].config, exact[0].infra_id)
+
+    def list_pods(self) -> list[Pod]:
+        return [Pod(p.config, p.infra_id) for p in self._pods.values()]
+
+    def set_pod_infra(self, pod_id: str, infra_id: str) -> None:
+        if pod_id not in self._pods:
+            raise no_such_pod(pod_id)
+        self._pods[pod_id].infra_id = infra_id
+
+    def remove_pod(self, pod_id: str) -> bool:
+        return self._pods.pop(pod_id, None) is not None
 
     def close(self) -> None:
         pass

@@ -65,6 +65,9 @@ class ContainerConfig:
     add_hosts: list[str] = field(default_factory=list)  # NAME:IP lines for /etc/hosts
     secrets: list[dict[str, Any]] = field(default_factory=list)  # --secret: name, id, type, target, uid, gid, mode
     oci_runtime: str = ""  # the runtime's name at create, as inspect shows it ("": older records)
+    pod: str = ""  # the pod's ID for a member of a pod
+    namespaces: dict[str, str] = field(default_factory=dict)  # ipc/uts/pid joined: "container:ID" or "ns:PATH"
+    cgroup_parent: str = ""  # the pod's cgroup: the container's cgroup is made under it
 
     def to_json(self) -> str:
         import json

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from podpy.define.states import ContainerStatus
 from podpy.errors import NameInUse, NoSuchContainer
+from podpy.state.pods import SqlitePods
 from podpy.state.records import Container, ContainerConfig, ContainerState
 from podpy.util.record import replace
 from podpy.util.sqlitedb import Database, IntegrityError
@@ -74,7 +75,7 @@ def _state_values(state: ContainerState) -> tuple[object, ...]:
             int(state.stopped_by_user))
 
 
-class SqliteState:
+class SqliteState(SqlitePods):
     def __init__(self, db: Database) -> None:
         self.db = db
         db.ensure_schema("state", MIGRATIONS)

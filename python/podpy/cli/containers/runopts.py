@@ -48,7 +48,8 @@ def run_options(image: str, command: tuple[str, ...], *, detach: bool, **flags: 
         ip=flags["ip"], mac_address=flags["mac_address"], publish=list(flags["publish"]),
         publish_all=flags["publish_all"],
         network_aliases=list(flags["network_aliases"]), dns=list(flags["dns"]), dns_search=list(flags["dns_search"]),
-        dns_options=list(flags["dns_options"]), add_hosts=list(flags["add_hosts"]))
+        dns_options=list(flags["dns_options"]), add_hosts=list(flags["add_hosts"]), pod=flags["pod"],
+        pod_id_file=flags["pod_id_file"], ipc=flags["ipc"], uts=flags["uts"], pid=flags["pid"])
 
 
 def _refuse_passthrough_on_tty() -> None:

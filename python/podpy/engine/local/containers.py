@@ -229,6 +229,10 @@ class ContainersEngine:
         from podpy.runtime import container as ops
 
         rt = self.engine.runtime
+        if opts.pod.startswith("new:") or opts.pod_id_file:
+            from podpy.util.record import replace
+
+            opts = replace(opts, pod=self.engine.pods.resolve_for_run(opts), pod_id_file="")
         gen = spec_from_run_options(opts)
         gen.validate()
         conf = rt.opts.config.containers.containers if rt.opts.config else None

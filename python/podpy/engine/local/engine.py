@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from podpy.engine.local.images import ImagesEngine
     from podpy.engine.local.manifests import ManifestsEngine
     from podpy.engine.local.networks import NetworksEngine
+    from podpy.engine.local.pods import PodsEngine
     from podpy.engine.local.secrets import SecretsEngine
     from podpy.engine.local.system import SystemEngine
     from podpy.engine.local.volumes import VolumesEngine
@@ -96,6 +97,12 @@ class LocalEngine:
         from podpy.engine.local.manifests import ManifestsEngine
 
         return ManifestsEngine(self)
+
+    @cached_property
+    def pods(self) -> PodsEngine:
+        from podpy.engine.local.pods import PodsEngine
+
+        return PodsEngine(self)
 
     def close(self) -> None:
         if "runtime" in self.__dict__:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from podpy.engine.entities import RunOptions, UpdateOptions
 from podpy.errors import UsageError
-from podpy.specgen.generator import BasicSpec, NetworkSpec, SpecGenerator, StorageSpec
+from podpy.specgen.generator import BasicSpec, NamespaceSpec, NetworkSpec, SpecGenerator, StorageSpec
 from podpy.specgen.mounts import parse_mount, parse_secret, parse_tmpfs, parse_volume
 from podpy.specgen.resources import ResourceSpec, parse_memory
 from podpy.specgen.security import SecuritySpec, parse_security_opts
@@ -242,6 +242,8 @@ def spec_from_run_options(opts: RunOptions) -> SpecGenerator:
         network=network_spec(opts),
         security=security_spec(opts),
         resources=resource_spec(opts),
+        namespaces=NamespaceSpec(pod=opts.pod, modes={k: v for k, v in (("ipc", opts.ipc), ("uts", opts.uts),
+                                                                        ("pid", opts.pid)) if v}),
     )
 
 

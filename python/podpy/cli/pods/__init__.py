@@ -1,0 +1,1 @@
+"""`podpy pod …` verbs: one module per verb."""

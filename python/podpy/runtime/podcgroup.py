@@ -1,0 +1,134 @@
+"""A pod's cgroup: the parent of its containers' cgroups, holding the pod-level limits.
+
+With the cgroupfs manager the runtime makes a container's cgroup (and any missing parent) in every
+hierarchy; podpy makes the pod's own directory first in the controllers it limits, writes the limits
+there, and removes the directory from every hierarchy with the pod.
+"""
+
+from __future__ import annotations
+
+import os
+
+from podpy.errors import PodpyError
+
+CGROUP_ROOT = "/sys/fs/cgroup"
+CFS_PERIOD_US = 100_000
+
+
+def parent_path(pod_id: str) -> str:
+    """The cgroup parent of the pod's containers, relative to each hierarchy's root."""
+    return f"/podpy/pod-{pod_id}"
+
+
+def _unified() -> bool:
+    return os.path.exists(os.path.join(CGROUP_ROOT, "cgroup.controllers"))
+
+
+def _write(path: str, value: str) -> None:
+    try:
+        with open(path, "w") as f:
+            f.write(value)
+    except OSError as e:
+        raise PodpyError(f"setting the pod's cgroup limit {path}: {e.strerror}") from e
+
+
+def create(pod_id: str, *, memory: int = 0, cpus: float = 0.0, pids_limit: int = 0) -> str:
+    """Make the pod's cgroup with its limits (0: none); returns the parent path."""
+    rel = parent_path(pod_id).lstrip("/")
+    if _unified():
+        base = os.path.join(CGROUP_ROOT, rel)
+        _enable_v2_controllers(os.path.dirname(base))
+        os.makedirs(base, exist_ok=True)
+        _enable_v2_controllers(base)
+        if memory:
+            _write(os.path.join(base, "memory.max"), str(memory))
+            _write(os.path.join(base, "memory.swap.max"), "0")
+        if cpus:
+            _write(os.path.join(base, "cpu.max"), f"{int(cpus * CFS_PERIOD_US)} {CFS_PERIOD_US}")
+        if pids_limit:
+            _write(os.path.join(base, "pids.max"), str(pids_limit))
+        return parent_path(pod_id)
+    for controller in ("memory", "cpu", "pids"):
+        if os.path.isdir(os.path.join(CGROUP_ROOT, controller)):
+            os.makedirs(os.path.join(CGROUP_ROOT, controller, rel), exist_ok=True)
+    if memory:
+        base = os.path.join(CGROUP_ROOT, "memory", rel)
+        _write(os.path.join(base, "memory.limit_in_bytes"), str(memory))
+        if os.path.exists(os.path.join(base, "memory.memsw.limit_in_bytes")):
+            _write(os.path.join(base, "memory.memsw.limit_in_bytes"), str(memory))
+    if cpus:
+        base = os.path.join(CGROUP_ROOT, "cpu", rel)
+        _write(os.path.join(base, "cpu.cfs_period_us"), str(CFS_PERIOD_US))
+        _write(os.path.join(base, "cpu.cfs_quota_us"), str(int(cpus * CFS_PERIOD_US)))
+    if pids_limit:
+        _write(os.path.join(CGROUP_ROOT, "pids", rel, "pids.max"), str(pids_limit))
+    return parent_path(pod_id)
+
+
+def _enable_v2_controllers(path: str) -> None:
+    os.makedirs(path, exist_ok=True)
+    try:
+        with open(os.path.join(path, "cgroup.controllers")) as f:
+            available = f.read().split()
+        with open(os.path.join(path, "cgroup.subtree_control"), "w") as f:
+            f.write(" ".join(f"+{c}" for c in available if c in ("memory", "cpu", "pids")))
+    except OSError:
+        pass
+
+
+def remove(parent: str) -> None:
+    """Remove the pod's cgroup directories (empty once its containers are gone) from every hierarchy."""
+    rel = parent.lstrip("/")
+    roots = [CGROUP_ROOT] if _unified() else [os.path.join(CGROUP_ROOT, d) for d in os.listdir(CGROUP_ROOT)]
+    for root in roots:
+        path = os.path.join(root, rel)
+        if not os.path.isdir(path) or os.path.islink(root):
+            continue
+        for sub in sorted(os.listdir(path), reverse=True):
+            child = os.path.join(path, sub)
+            if os.path.isdir(child):
+                _rmdir(child)
+        _rmdir(path)
+
+
+def _rmdir(path: str) -> None:
+    try:
+        os.rmdir(path)
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        raise PodpyError(f"removing the pod's cgroup {path}: {e.strerror}") from e
+
+
+def memory_limit_hit(parent: str) -> bool:
+    """The pod's memory limit was reached (a SIGKILLed member then died of the OOM killer)."""
+    rel = parent.lstrip("/")
+    try:
+        if _unified():
+            with open(os.path.join(CGROUP_ROOT, rel, "memory.events")) as f:
+                return any(line.split()[0] == "oom_kill" and line.split()[1] != "0" for line in f)
+        base = os.path.join(CGROUP_ROOT, "memory", rel)
+        values = {}
+        for name in ("memory.failcnt", "memory.max_usage_in_bytes", "memory.limit_in_bytes"):
+            with open(os.path.join(base, name)) as f:
+                values[name] = int(f.read().strip() or "0")
+        # Some kernels no longer count failures in v1: the peak reaching the limit tells it too.
+        return values["memory.failcnt"] > 0 or values["memory.max_usage_in_bytes"] >= values["memory.limit_in_bytes"]
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+def pids(parent: str) -> list[int]:
+    """Every process in the pod's cgroup tree (the memory or pids hierarchy, or the unified one)."""
+    rel = parent.lstrip("/")
+    roots = [CGROUP_ROOT] if _unified() else [os.path.join(CGROUP_ROOT, c) for c in ("pids", "memory")]
+    found: set[int] = set()
+    for root in roots:
+        for dirpath, _dirs, files in os.walk(os.path.join(root, rel)):
+            if "cgroup.procs" in files:
+                try:
+                    with open(os.path.join(dirpath, "cgroup.procs")) as f:
+                        found.update(int(x) for x in f.read().split())
+                except OSError:
+                    pass
+    return sorted(found)

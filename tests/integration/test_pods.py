@@ -1,0 +1,151 @@
+"""Pods: create/ps/rm, members sharing the infra container's namespaces, pod-level limits, namespace joins."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+from tests.conftest import needs_root
+from tests.support.podpy import Podpy
+
+pytestmark = needs_root
+
+
+@pytest.fixture
+def pp(podpy_bb: Podpy) -> Iterator[Podpy]:
+    """The busybox store; every pod is removed (with its containers) afterwards."""
+    yield podpy_bb
+    podpy_bb("pod", "rm", "-a", "-f", check=False)
+
+
+def _cgroup_dirs(pod_id: str) -> list[str]:
+    root = "/sys/fs/cgroup"
+    found = []
+    for hierarchy in os.listdir(root):
+        path = os.path.join(root, hierarchy, "podpy", f"pod-{pod_id}")
+        if os.path.isdir(path):
+            found.append(path)
+    if os.path.isdir(os.path.join(root, "podpy", f"pod-{pod_id}")):
+        found.append(os.path.join(root, "podpy", f"pod-{pod_id}"))
+    return found
+
+
+def test_create_ps_inspect_rm(pp: Podpy) -> None:
+    pod_id = pp("pod", "create", "--name", "p1", "--label", "a=b").stdout.strip()
+    assert len(pod_id) == 64
+    rows = pp("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}").stdout.splitlines()
+    assert rows == ["p1 Created 1"]
+    data = pp.json("pod", "inspect", "p1")
+    assert isinstance(data, dict)
+    assert data["Id"] == pod_id and data["SharedNamespaces"] == ["ipc", "net", "uts"]
+    assert data["Labels"] == {"a": "b"} and data["Containers"][0]["Id"] == data["InfraContainerID"]
+    assert pp("pod", "exists", "p1", check=False).returncode == 0
+    assert pp("pod", "exists", "nope", check=False).returncode == 1
+    infra = pp("rm", data["InfraContainerID"], check=False)
+    assert infra.returncode == 125 and "infra container of pod" in infra.stderr
+    header = pp("pod", "ps").stdout.splitlines()[0].split()
+    assert header[:4] == ["POD", "ID", "NAME", "STATUS"]
+    names = pp("pod", "ps", "--ctr-names", "--format", "{{.ContainerNames}}").stdout.strip()
+    assert names == f"{pod_id[:12]}-infra"
+    assert pp("pod", "rm", "p1").stdout.strip() == pod_id
+    assert pp("pod", "ps", "-q").stdout == "" and pp("ps", "-aq").stdout == ""
+    assert _cgroup_dirs(pod_id) == []
+
+
+def test_members_share_localhost_and_hostname(pp: Podpy) -> None:
+    pp("pod", "create", "--name", "web")
+    pp("run", "-d", "--pod", "web", "--name", "srv", "busybox", "busybox", "httpd", "-f", "-p", "8080", "-h", "/etc")
+    fetched = ""
+    for _ in range(50):
+        result = pp("run", "--rm", "--pod", "web", "busybox", "sh", "-c",
+                    "wget -q -O- http://127.0.0.1:8080/hostname && hostname", check=False)
+        if result.returncode == 0:
+            fetched = result.stdout
+            break
+        time.sleep(0.1)
+    assert fetched == "web\nweb\n"
+    assert pp("pod", "ps", "--format", "{{.Status}}").stdout.strip() == "Running"
+    assert pp("ps", "--format", "{{.Names}}", "--filter", "name=srv").stdout.strip() == "srv"
+
+
+def test_run_pod_new_and_stop_start(pp: Podpy) -> None:
+    pp("run", "-d", "--pod", "new:fresh", "--name", "sleeper", "busybox", "sleep", "60")
+    assert pp("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}").stdout.strip() == \
+        "fresh Running 2"
+    assert pp("pod", "stop", "-t", "0", "fresh").stdout.strip()
+    statuses = pp("pod", "ps", "--ctr-status", "--format", "{{.Status}} {{.ContainerStatuses}}").stdout.strip()
+    assert statuses == "Exited exited,exited"
+    pp("pod", "start", "fresh")
+    assert pp("pod", "ps", "--format", "{{.Status}}").stdout.strip() == "Running"
+    assert pp("pod", "ps", "--filter", "status=running", "-q").stdout.strip()
+    assert pp("pod", "ps", "--filter", "status=exited", "-q").stdout.strip() == ""
+
+
+def test_pod_memory_limit_oom(pp: Podpy) -> None:
+    pp("pod", "create", "--name", "small", "--memory", "32m")
+    result = pp("run", "--pod", "small", "--name", "hog", "busybox", "sh", "-c",
+                "x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo survived", check=False)
+    assert result.returncode == 137 and "survived" not in result.stdout
+    assert pp("inspect", "--format", "{{.State.OOMKilled}}", "hog").stdout.strip() == "true"
+    assert pp.json("pod", "inspect", "small")["MemoryLimit"] == 32 * 1024 * 1024  # type: ignore[index]
+
+
+def test_pod_rm_force_leaves_nothing(pp: Podpy) -> None:
+    pod_id = pp("pod", "create", "--name", "gone").stdout.strip()
+    pp("run", "-d", "--pod", "gone", "--name", "m1", "busybox", "sleep", "60")
+    pp("run", "-d", "--pod", "gone", "--name", "m2", "busybox", "sleep", "60")
+    pids = [int(pp("inspect", "--format", "{{.State.Pid}}", n).stdout) for n in ("m1", "m2")]
+    infra = pp.json("pod", "inspect", "gone")["InfraContainerID"]  # type: ignore[index]
+    pids.append(int(pp("inspect", "--format", "{{.State.Pid}}", infra).stdout))
+    refused = pp("pod", "rm", "gone", check=False)
+    assert refused.returncode == 125 and "running" in refused.stderr
+    assert pp("pod", "rm", "-f", "gone").stdout.strip() == pod_id
+    assert pp("ps", "-aq").stdout == "" and pp("pod", "ps", "-q").stdout == ""
+    for pid in pids:
+        assert not os.path.exists(f"/proc/{pid}")
+    with open("/proc/mounts") as f:
+        assert pp.root not in f.read()
+    netns_dir = os.path.join(pp.runroot, "netns")
+    assert not os.path.isdir(netns_dir) or os.listdir(netns_dir) == []
+    assert _cgroup_dirs(pod_id) == []
+
+
+def test_network_container_join(pp: Podpy) -> None:
+    pp("run", "-d", "--name", "holder", "--hostname", "holder", "busybox", "busybox", "httpd", "-f", "-p", "8081",
+       "-h", "/etc")
+    out = ""
+    for _ in range(50):
+        result = pp("run", "--rm", "--network", "container:holder", "--uts", "container:holder", "busybox",
+                    "sh", "-c", "wget -q -O- http://127.0.0.1:8081/hostname && hostname", check=False)
+        if result.returncode == 0:
+            out = result.stdout
+            break
+        time.sleep(0.1)
+    assert out == "holder\nholder\n"
+    pp("create", "--name", "joiner", "--network", "container:holder", "busybox", "true")
+    refused = pp("rm", "-f", "holder", check=False)
+    assert refused.returncode == 125 and "dependent containers" in refused.stderr
+    pp("rm", "joiner")
+    pp("rm", "-f", "holder")
+
+
+def test_bad_and_duplicate_names(pp: Podpy) -> None:
+    bad = pp("pod", "create", "--name", "b@d", check=False)
+    assert bad.returncode == 125 and len(bad.stderr.splitlines()) == 1 and "names must match" in bad.stderr
+    pp("pod", "create", "--name", "dup")
+    again = pp("pod", "create", "--name", "dup", check=False)
+    assert again.returncode == 125 and again.stderr.strip() == \
+        'Error: adding pod to state: name "dup" is in use: pod already exists'
+    pp("create", "--name", "ctrname", "busybox", "true")
+    clash = pp("pod", "create", "--name", "ctrname", check=False)
+    assert clash.returncode == 125 and len(clash.stderr.splitlines()) == 1
+    clash2 = pp("create", "--name", "dup", "busybox", "true", check=False)
+    assert clash2.returncode == 125 and "already in use" in clash2.stderr
+    missing = pp("run", "--pod", "nope", "busybox", "true", check=False)
+    assert missing.returncode == 125 and "no pod with name or ID nope found" in missing.stderr
+    assert pp("pod", "ps", "--format", "{{.Name}}").stdout.split() == ["dup"]
+    assert sorted(pp("ps", "-a", "--format", "{{.Names}}").stdout.split()) == sorted(
+        ["ctrname", pp.json("pod", "inspect", "dup")["Containers"][0]["Name"]])  # type: ignore[index]
+    pp("rm", "ctrname")
