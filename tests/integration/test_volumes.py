@@ -135,3 +135,112 @@ def test_failed_create_leaves_no_anonymous_volume(podpy_bb: Podpy) -> None:
     assert dup.returncode == 125 and "already in use" in dup.stderr
     assert podpy_bb("volume", "ls", "-q").stdout == ""
     podpy_bb("rm", "taken")
+
+
+def test_ls_filters_and_errors(podpy_bb: Podpy) -> None:
+    podpy_bb("volume", "create", "--label", "tier=db", "--label", "bare", "alpha")
+    podpy_bb("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "beta")
+    podpy_bb("create", "--name", "user", "-v", "alpha:/a", "busybox", "true")
+
+    def names(*filters: str) -> list[str]:
+        args = [a for f in filters for a in ("--filter", f)]
+        return podpy_bb("volume", "ls", "-q", *args).stdout.split()
+
+    assert names("dangling=true") == ["beta"] and names("dangling=false") == ["alpha"]
+    assert names("name=^al") == ["alpha"] and names("name=a$") == ["alpha", "beta"]
+    assert names("label=tier=db") == ["alpha"] and names("label=bare") == ["alpha"] and names("label=tier=x") == []
+    assert names("driver=local") == ["alpha", "beta"] and names("scope=local") == ["alpha", "beta"]
+    assert names("opt=type=tmpfs") == ["beta"]
+    assert names("until=2000-01-01") == [] and names("until=-1h") == ["alpha", "beta"]
+    assert names("name=a", "dangling=false") == ["alpha"]
+    table = podpy_bb("volume", "ls").stdout.splitlines()
+    assert table[0].split() == ["DRIVER", "VOLUME", "NAME"] and [r.split() for r in table[1:]] == [
+        ["local", "alpha"], ["local", "beta"]]
+    assert podpy_bb("volume", "ls", "--noheading").stdout.splitlines()[0].split() == ["local", "alpha"]
+    assert podpy_bb("volume", "ls", "--format", "{{.Name}}:{{.Scope}}").stdout.split() == ["alpha:local", "beta:local"]
+    assert [v["Name"] for v in json.loads(podpy_bb("volume", "ls", "--format", "json").stdout)] == ["alpha", "beta"]
+    bad = podpy_bb("volume", "ls", "--filter", "bogus=1", check=False)
+    assert bad.returncode == 125 and bad.stderr == 'Error: "bogus" is an invalid volume filter\n'
+    podpy_bb("rm", "user")
+    podpy_bb("volume", "rm", "-a")
+
+
+def test_prune_filters(podpy_bb: Podpy) -> None:
+    podpy_bb("volume", "create", "--label", "keep=no", "a")
+    podpy_bb("volume", "create", "--label", "keep=yes", "b")
+    podpy_bb("volume", "create", "c")
+    podpy_bb("create", "--name", "user", "-v", "d:/d", "--label", "keep=no", "busybox", "true")
+    assert podpy_bb("volume", "prune", "-f", "--filter", "label=keep=no").stdout.split() == ["a"]
+    assert podpy_bb("volume", "prune", "-f", "--filter", "until=2000-01-01").stdout == ""
+    bad = podpy_bb("volume", "prune", "-f", "--filter", "name=b", check=False)
+    assert bad.returncode == 125 and bad.stderr == 'Error: "name" is an invalid volume filter\n'
+    assert podpy_bb("volume", "ls", "-q").stdout.split() == ["b", "c", "d"]
+    assert podpy_bb("volume", "prune", "-f", "--filter", "until=-1m").stdout.split() == ["b", "c"]
+    assert podpy_bb("volume", "ls", "-q").stdout.split() == ["d"]  # in use: never pruned
+    podpy_bb("rm", "user")
+    podpy_bb("volume", "rm", "d")
+
+
+def test_rm_all_and_force(podpy_bb: Podpy) -> None:
+    podpy_bb("volume", "create", "free")
+    podpy_bb("run", "-d", "--name", "holder", "-v", "busy:/b", "busybox", "sleep", "60")
+    res = podpy_bb("volume", "rm", "-a", check=False)
+    assert res.returncode == 2 and res.stdout.split() == ["free"]
+    assert res.stderr.count("Error:") == 1 and "volume busy is being used" in res.stderr
+    assert podpy_bb("volume", "ls", "-q").stdout.split() == ["busy"]
+    assert podpy_bb("volume", "rm", "-f", "-a").stdout.split() == ["busy"]
+    assert podpy_bb("ps", "-a", "-q").stdout == ""
+    assert podpy_bb("volume", "rm", check=False).returncode == 125
+
+
+def test_create_errors_leave_nothing(podpy: Podpy) -> None:
+    for args, message in [
+        (["bad name"], "Error: running volume create option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+                       "invalid argument\n"),
+        (["-o", "bogus=1", "v"], "Error: invalid mount option bogus for driver 'local': invalid argument\n"),
+        (["-o", "uid=abc", "v"], "Error: cannot convert uid abc to integer: invalid argument\n"),
+        (["--driver", "foo", "v"], "Error: volume v uses volume plugin foo but it could not be retrieved: no volume "
+                                   "plugin with name foo available: required plugin missing\n"),
+    ]:
+        res = podpy("volume", "create", *args, check=False)
+        assert (res.returncode, res.stderr) == (125, message), args
+    assert podpy("volume", "ls", "-q").stdout == ""
+    vdir = os.path.join(podpy.root, "volumes")
+    assert not os.path.isdir(vdir) or os.listdir(vdir) == []
+
+
+def test_uid_gid_and_nocopy_options(podpy_bb: Podpy) -> None:
+    podpy_bb("volume", "create", "-o", "uid=1000", "-o", "gid=1001", "owned")
+    assert podpy_bb("run", "--rm", "-v", "owned:/o", "busybox", "stat", "-c", "%u:%g", "/o").stdout.strip() == \
+        "1000:1001"
+    podpy_bb("volume", "create", "-o", "nocopy", "nc")
+    podpy_bb("run", "--rm", "-v", "nc:/etc", "busybox", "true")
+    assert os.listdir(os.path.join(podpy_bb.root, "volumes", "nc", "_data")) == []
+    podpy_bb("run", "--rm", "--mount", "type=volume,src=mnc,dst=/etc,volume-nocopy", "busybox", "true")
+    assert os.listdir(os.path.join(podpy_bb.root, "volumes", "mnc", "_data")) == []
+    ro = podpy_bb("run", "--rm", "--mount", "type=volume,src=mnc,dst=/m,ro", "busybox", "touch", "/m/x", check=False)
+    assert ro.returncode == 1 and "Read-only file system" in ro.stderr
+    podpy_bb("volume", "rm", "owned", "nc", "mnc")
+
+
+def test_copy_up_happens_once(podpy_bb: Podpy) -> None:
+    podpy_bb("run", "--rm", "-v", "etc:/etc", "busybox", "rm", "/etc/passwd")
+    out = podpy_bb("run", "--rm", "-v", "etc:/etc", "busybox", "ls", "/etc").stdout.split()
+    assert "group" in out and "passwd" not in out  # the emptied file does not come back
+    podpy_bb("volume", "create", "filled")
+    with open(os.path.join(podpy_bb.root, "volumes", "filled", "_data", "mine"), "w") as f:
+        f.write("x")
+    assert podpy_bb("run", "--rm", "-v", "filled:/etc", "busybox", "ls", "/etc").stdout.split() == ["mine"]
+    podpy_bb("volume", "rm", "etc", "filled")
+
+
+def test_concurrent_writers_and_data_survives_removal(podpy_bb: Podpy) -> None:
+    script = "i=0; while [ $i -lt 200 ]; do echo $0-$i >> /s/log; i=$((i+1)); done"
+    podpy_bb("run", "-d", "--name", "w1", "-v", "shared:/s", "busybox", "sh", "-c", script, "one")
+    podpy_bb("run", "-d", "--name", "w2", "-v", "shared:/s", "busybox", "sh", "-c", script, "two")
+    assert podpy_bb("wait", "w1", "w2").stdout.split() == ["0", "0"]
+    podpy_bb("rm", "w1", "w2")
+    lines = podpy_bb("run", "--rm", "-v", "shared:/s", "busybox", "cat", "/s/log").stdout.split()
+    assert len(lines) == 400
+    assert sorted(lines) == sorted([f"one-{i}" for i in range(200)] + [f"two-{i}" for i in range(200)])
+    podpy_bb("volume", "rm", "shared")

@@ -16,7 +16,7 @@ from podpy.cli.state import cli_state
 def create(driver: str, labels: tuple[str, ...], opts: tuple[str, ...], ignore: bool, name: str) -> int:
     import sys
 
-    from podpy.errors import NotFoundError, UsageError
+    from podpy.errors import NotFoundError
 
     if driver != "local":
         raise NotFoundError(f"volume {name} uses volume plugin {driver} but it could not be retrieved: "
@@ -24,9 +24,7 @@ def create(driver: str, labels: tuple[str, ...], opts: tuple[str, ...], ignore: 
     label_map = dict(item.partition("=")[::2] for item in labels)
     options: dict[str, str] = {}
     for item in opts:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise UsageError(f"invalid volume option {item!r}: must be key=value")
+        key, _, value = item.partition("=")
         options[key] = value
     sys.stdout.write(cli_state().engine.volumes.create(name, labels=label_map, options=options, ignore=ignore) + "\n")
     return 0
