@@ -98,7 +98,22 @@ def test_mount_unmount_counts(podpy: Podpy) -> None:
     assert podpy("volume", "unmount", "tv").stdout.strip() == "tv"  # nothing left to undo: no error, as Podman
     missing = podpy("volume", "mount", "nope", check=False)
     assert missing.returncode == 125 and missing.stderr == 'Error: no volume with name "nope" found: no such volume\n'
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w") as t:
+        info = tarfile.TarInfo("f")
+        info.size = 2
+        t.addfile(info, io.BytesIO(b"ok"))
+
+    def import_tv() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*podpy.argv, "volume", "import", "tv", "-"], input=tar.getvalue().decode("latin-1"),
+                              capture_output=True, text=True, env=podpy_env(), encoding="latin-1")
+
+    refused = import_tv()  # the data would vanish with the unmount that follows
+    assert refused.returncode == 125 and "is a tmpfs that is not mounted" in refused.stderr
     podpy("volume", "mount", "tv")
+    assert import_tv().returncode == 0
+    with open(os.path.join(data, "f")) as f:
+        assert f.read() == "ok"
     podpy("volume", "rm", "tv", "plain")  # removal unmounts
     assert not os.path.exists(os.path.join(podpy.root, "volumes", "tv"))
 

@@ -177,6 +177,11 @@ def test_prune_filters(podpy_bb: Podpy) -> None:
     assert podpy_bb("volume", "ls", "-q").stdout.split() == ["b", "c", "d"]
     assert podpy_bb("volume", "prune", "-f", "--filter", "until=-1m").stdout.split() == ["b", "c"]
     assert podpy_bb("volume", "ls", "-q").stdout.split() == ["d"]  # in use: never pruned
+    podpy_bb("volume", "create", "p")
+    asked = podpy_bb("volume", "prune", input="n\n").stdout.splitlines()
+    assert asked[1:] == ["p", "Are you sure you want to continue? [y/N] "]
+    assert podpy_bb("volume", "ls", "-q").stdout.split() == ["d", "p"]
+    assert podpy_bb("volume", "prune", input="y\n").stdout.splitlines()[-1].endswith("[y/N] p")
     podpy_bb("rm", "user")
     podpy_bb("volume", "rm", "d")
 

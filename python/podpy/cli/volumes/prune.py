@@ -16,13 +16,16 @@ def prune(force: bool, filters: tuple[str, ...]) -> int:
     from podpy.cli.common import parse_filters
 
     wanted = parse_filters(filters)
-    if not force:
+    engine = cli_state().engine.volumes
+    if not force and set(wanted) <= {"label", "until"}:
         sys.stdout.write("WARNING! This will remove all volumes not used by at least one container. "
                          "The following volumes will be removed:\n")
+        for vol in engine.list_volumes({**wanted, "dangling": ["true"]}):
+            sys.stdout.write(vol["Name"] + "\n")
         sys.stdout.write("Are you sure you want to continue? [y/N] ")
         sys.stdout.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             return 0
-    for name in cli_state().engine.volumes.prune(wanted):
+    for name in engine.prune(wanted):
         sys.stdout.write(name + "\n")
     return 0
