@@ -140,7 +140,7 @@ def test_pidfile_read_only_tmpfs_annotations_and_inspect(podpy_bb: Podpy, tmp_pa
     (["--cap-add", "BOGUS"], "unknown capability"),
     (["-m", "1k"], "minimum memory limit"),
     (["-m", "lots"], "invalid size"),
-    (["--device", "/nonexistent-device"], "not a device"),
+    (["--device", "/nonexistent-device"], "stat /nonexistent-device: no such file or directory"),
     (["--security-opt", "seccomp=/nonexistent.json"], "seccomp profile"),
     (["--security-opt", "bogus"], "invalid --security-opt"),
     (["--oom-score-adj", "5000"], "oom_score_adj"),

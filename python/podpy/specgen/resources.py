@@ -44,7 +44,9 @@ class ResourceSpec:
         if self.cpus and (self.cpu_quota or self.cpu_period):
             raise UsageError("--cpus and --cpu-period/--cpu-quota cannot be set together")
         for spec in self.devices:
-            parse_device(spec)
+            host_path = parse_device(spec).host_path
+            if not os.path.exists(host_path):  # at create, as Podman (a start failure would exit 126)
+                raise UsageError(f"stat {host_path}: no such file or directory")
 
 
 def parse_memory(text: str, flag: str) -> int:
