@@ -149,3 +149,39 @@ def test_bad_and_duplicate_names(pp: Podpy) -> None:
     assert sorted(pp("ps", "-a", "--format", "{{.Names}}").stdout.split()) == sorted(
         ["ctrname", pp.json("pod", "inspect", "dup")["Containers"][0]["Name"]])  # type: ignore[index]
     pp("rm", "ctrname")
+
+
+def test_exit_policy_infra_false_replace_and_ps_pod(pp: Podpy) -> None:
+    pp("pod", "create", "--name", "ep", "--exit-policy", "stop")
+    pp("run", "--pod", "ep", "busybox", "true")
+    assert pp("pod", "ps", "--format", "{{.Status}}").stdout.strip() == "Exited"
+    first = pp("pod", "create", "--name", "ep", "--replace").stdout.strip()
+    assert pp("pod", "ps", "-q", "--no-trunc").stdout.strip() == first
+    pp("pod", "create", "--name", "bare", "--infra=false")
+    assert pp.json("pod", "inspect", "bare")["CreateInfra"] is False  # type: ignore[index]
+    refused = pp("pod", "create", "--infra=false", "--share", "net", check=False)
+    assert refused.returncode == 125 and "without an infra container" in refused.stderr
+    pp("run", "-d", "--pod", "bare", "--name", "lone", "busybox", "sleep", "60")
+    rows = pp("ps", "--pod", "--format", "{{.Names}} {{.PodName}} {{.IsInfra}}").stdout.splitlines()
+    assert rows == ["lone bare false"]
+    ports = pp("run", "--pod", "ep", "-p", "8000:80", "busybox", "true", check=False)
+    assert ports.returncode == 125 and "must be defined when the pod is created" in ports.stderr
+
+
+def test_pause_kill_top_stats(pp: Podpy) -> None:
+    pp("run", "-d", "--pod", "new:ops", "--name", "worker", "busybox", "sleep", "60")
+    pp("pod", "pause", "ops")
+    assert pp("pod", "ps", "--format", "{{.Status}}").stdout.strip() == "Paused"
+    pp("pod", "unpause", "ops")
+    top = pp("pod", "top", "ops").stdout
+    assert "podpy-pause" in top and "sleep 60" in top
+    stats = pp("pod", "stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "ops").stdout.split("\n")
+    assert "worker 1" in stats
+    pp("pod", "kill", "ops")
+    for _ in range(50):
+        if pp("pod", "ps", "--format", "{{.Status}}").stdout.strip() == "Exited":
+            break
+        time.sleep(0.1)
+    assert pp("pod", "ps", "--format", "{{.Status}}").stdout.strip() == "Exited"
+    assert pp("pod", "prune", "-f").stdout.strip()
+    assert pp("pod", "ps", "-q").stdout == "" and pp("ps", "-aq").stdout == ""

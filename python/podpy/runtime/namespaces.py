@@ -51,7 +51,8 @@ def resolve_for_create(rt: Runtime, gen: SpecGenerator) -> tuple[SpecGenerator, 
     hostname = gen.basic.hostname
     if gen.namespaces.pod:
         pod = rt.state.lookup_pod(gen.namespaces.pod)
-        network_mode, modes = _pod_namespaces(pod, network_mode, modes)
+        ports = bool(gen.network.ports or gen.network.publish_all)
+        network_mode, modes = _pod_namespaces(pod, network_mode, modes, ports)
         member = Membership(pod_id=pod.id, cgroup_parent=pod.config.cgroup_parent)
         if "uts" in pod.config.share and pod.config.hostname and not hostname:
             hostname = pod.config.hostname
@@ -66,7 +67,8 @@ def resolve_for_create(rt: Runtime, gen: SpecGenerator) -> tuple[SpecGenerator, 
     return gen, member
 
 
-def _pod_namespaces(pod: Pod, network_mode: str, modes: dict[str, str]) -> tuple[str, dict[str, str]]:
+def _pod_namespaces(pod: Pod, network_mode: str, modes: dict[str, str], ports: bool
+                    ) -> tuple[str, dict[str, str]]:
     if not pod.infra_id:
         return network_mode, modes
     infra = f"container:{pod.infra_id}"
@@ -74,6 +76,9 @@ def _pod_namespaces(pod: Pod, network_mode: str, modes: dict[str, str]) -> tuple
     for share in pod.config.share:
         kind = _POD_SHARE.get(share)
         if kind == "network":
+            if network_mode == "bridge" and ports:
+                raise UsageError("invalid config provided: published or exposed ports must be defined when the pod "
+                                 "is created: network cannot be configured when it is shared with a pod")
             if network_mode not in ("private", "", infra):
                 raise UsageError("invalid config provided: network mode cannot be set for a container in a pod "
                                  "that shares its network namespace")

@@ -25,9 +25,9 @@ class Usage:
     taken_at: float = 0.0  # time.monotonic()
 
 
-def cgroup_path(container_id: str) -> str:
-    """The cgroupsPath podpy gives the runtime (relative to each hierarchy's root)."""
-    return f"podpy/podpy-{container_id}"
+def cgroup_path(container_id: str, parent: str = "") -> str:
+    """The cgroupsPath podpy gives the runtime (relative to each hierarchy's root); ``parent``: a pod's cgroup."""
+    return f"{parent.strip('/') or 'podpy'}/podpy-{container_id}"
 
 
 def _read(path: str) -> str:
@@ -63,8 +63,8 @@ def is_unified() -> bool:
     return os.path.exists(os.path.join(CGROUP_ROOT, "cgroup.controllers"))
 
 
-def sample(container_id: str) -> Usage:
-    rel = cgroup_path(container_id)
+def sample(container_id: str, parent: str = "") -> Usage:
+    rel = cgroup_path(container_id, parent)
     if is_unified():
         return _sample_v2(os.path.join(CGROUP_ROOT, rel))
     return _sample_v1(rel)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 @click.option("--format", "fmt", default=None, help="Pretty-print containers to JSON or using a Go template")
 @click.option("-f", "--filter", "filters", multiple=True, help="Filter output based on conditions given")
 @click.option("-s", "--size", is_flag=True, help="Display the total file sizes")
+@click.option("-p", "--pod", "show_pod", is_flag=True, help="Print the ID and name of the pod the containers "
+              "are associated with")
 @click.option("--sort", default="created", help="Sort output by: command, created, id, image, names, runningfor, "
               "size, status")
 def ps(**flags: Any) -> int:

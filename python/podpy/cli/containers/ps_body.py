@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 DEFAULT_FORMAT = ("table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t"
                   "{{.Ports}}\t{{.Names}}")
-HEADERS = {"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "CreatedAt": "CREATED", "Created": "CREATED"}
+HEADERS = {"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "CreatedAt": "CREATED", "Created": "CREATED",
+           "Pod": "POD ID", "PodName": "PODNAME"}
 
 
 class PsRow:
@@ -39,6 +40,10 @@ class PsRow:
         if not self._no_trunc and len(command) > 17:
             return command[:17] + "..."
         return command
+
+    @property
+    def Pod(self) -> str:  # noqa: N802
+        return str(self._data.Pod if self._no_trunc else self._data.Pod[:12])
 
     @property
     def CreatedHuman(self) -> str:  # noqa: N802
@@ -85,7 +90,8 @@ def _sorted(rows: list[Any], key: str) -> list[Any]:
 
 
 def ps(state: CliState, *, show_all: bool, latest: bool, last: int, quiet: bool, no_trunc: bool, noheading: bool,
-       fmt: str | None, filters: tuple[str, ...], size: bool = False, sort: str = "created") -> int:
+       fmt: str | None, filters: tuple[str, ...], size: bool = False, sort: str = "created",
+       show_pod: bool = False) -> int:
     from podpy.cli.common import parse_filters
     from podpy.cli.render import is_json, render
     from podpy.engine.entities import PsOptions
@@ -104,6 +110,7 @@ def ps(state: CliState, *, show_all: bool, latest: bool, last: int, quiet: bool,
     if fmt is not None and is_json(fmt):
         render(rows, fmt, default_format=DEFAULT_FORMAT, out=sys.stdout, json_indent=2, json_escape_html=True)
         return 0
-    render([PsRow(r, no_trunc) for r in rows], fmt, default_format=DEFAULT_FORMAT + ("\t{{.Size}}" if size else ""),
-           headers=HEADERS, out=sys.stdout, noheading=noheading)
+    default = DEFAULT_FORMAT + ("\t{{.Size}}" if size else "") + ("\t{{.Pod}}\t{{.PodName}}" if show_pod else "")
+    render([PsRow(r, no_trunc) for r in rows], fmt, default_format=default, headers=HEADERS, out=sys.stdout,
+           noheading=noheading)
     return 0

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 @click.command("create", help="Create a new empty pod", context_settings={"help_option_names": ["--help"]})
 @click.option("--name", default="", help="Assign a name to the pod")
-@click.option("--infra/--no-infra", default=True, show_default=True, help="Create an infra container associated "
-              "with the pod to share namespaces with")
+@click.option("--infra", type=click.BOOL, is_flag=False, flag_value=True, default=True, show_default=True,
+              help="Create an infra container associated with the pod to share namespaces with")
 @click.option("--infra-image", default="", help="Container image to use for the infra container")
 @click.option("--infra-command", default=None, help="Overwrite the default ENTRYPOINT of the infra image")
 @click.option("--infra-name", default="", help="Assign a name to the infra container")

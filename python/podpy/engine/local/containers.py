@@ -421,7 +421,7 @@ class ContainersEngine:
         now = time.time()
         out = []
         for ctr in containers:
-            usage = cg.sample(ctr.id) if ctr.state.status.is_active() else cg.Usage()
+            usage = cg.sample(ctr.id, ctr.config.cgroup_parent) if ctr.state.status.is_active() else cg.Usage()
             started = parse_rfc3339(ctr.state.started_at) if ctr.state.started_at else now
             out.append(ContainerStats(
                 ID=ctr.id, Name=ctr.name, CPUNano=usage.cpu_ns, SystemNano=int(usage.taken_at * 1e9),
@@ -569,6 +569,10 @@ class ContainersEngine:
         elif opts.last >= 0:
             rows = rows[:opts.last]
         listed = [list_container(c) for c in rows]
+        if any(c.config.pod for c in rows):
+            from podpy.engine.local.pod_rows import with_pods
+
+            listed = with_pods(rt, listed, [c.config.pod for c in rows])
         if opts.size:
             image_sizes = {image.id: image.size for image in rt.store.images.list()}
             from podpy.util.record import replace

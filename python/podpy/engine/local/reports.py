@@ -128,7 +128,7 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
         "Image": cfg.image_id,
         "ImageName": cfg.image_name,
         "Rootfs": "",
-        "Pod": "",
+        "Pod": cfg.pod,
         "ResolvConfPath": os.path.join(userdata, "resolv.conf"),
         "HostnamePath": os.path.join(userdata, "hostname"),
         "HostsPath": os.path.join(userdata, "hosts"),
@@ -160,7 +160,7 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
         "Dependencies": [],
         "NetworkSettings": _network_settings(rt, ctr),
         "Namespace": "",
-        "IsInfra": False,
+        "IsInfra": _is_infra(rt, cfg),
         "IsService": False,
         "Config": {
             "Hostname": cfg.hostname,
@@ -192,6 +192,9 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
             "Binds": [],
             "LogConfig": _log_config(cfg),
             "NetworkMode": "none" if cfg.network_mode == "private" else cfg.network_mode,
+            "IpcMode": cfg.namespaces.get("ipc") or "private",
+            "UTSMode": cfg.namespaces.get("uts") or "private",
+            "PidMode": cfg.namespaces.get("pid") or "private",
             "PortBindings": port_bindings(ctr),
             "AutoRemove": cfg.auto_remove,
             "RestartPolicy": {"Name": cfg.restart_policy, "MaximumRetryCount": cfg.restart_retries},
@@ -199,6 +202,13 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
             **_host_config_limits(cfg),
         },
     }
+
+
+def _is_infra(rt: Runtime, cfg: ContainerConfig) -> bool:
+    if not cfg.pod:
+        return False
+    pod = rt.state.get_pod(cfg.pod)
+    return pod is not None and pod.infra_id == cfg.id
 
 
 def _log_config(cfg: ContainerConfig) -> dict[str, Any]:
