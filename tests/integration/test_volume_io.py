@@ -68,6 +68,9 @@ def test_export_import_errors_leave_nothing(podpy: Podpy, tmp_path: object) -> N
     assert bad.returncode == 125 and bad.stderr.count("Error:") == 1
     evil = io.BytesIO()
     with tarfile.open(fileobj=evil, mode="w") as tar:
+        first = tarfile.TarInfo("harmless")
+        first.size = 1
+        tar.addfile(first, io.BytesIO(b"h"))
         info = tarfile.TarInfo("../../escaped")
         info.size = 1
         tar.addfile(info, io.BytesIO(b"x"))
@@ -76,7 +79,8 @@ def test_export_import_errors_leave_nothing(podpy: Podpy, tmp_path: object) -> N
     assert res.returncode == 125
     assert not os.path.exists(os.path.join(podpy.root, "volumes", "escaped"))
     assert not os.path.exists(os.path.join(podpy.root, "escaped"))
-    assert os.listdir(_data(podpy, "v")) == []
+    assert os.listdir(_data(podpy, "v")) == []  # refused whole: not even the harmless first entry
+    assert os.listdir(os.path.join(podpy.root, "volumes", "v")) == ["_data"]  # no spool file left
     assert podpy("volume", "export", "v", check=False).returncode == 0  # stdout is a pipe here
     podpy("volume", "rm", "v")
 

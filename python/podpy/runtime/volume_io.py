@@ -8,14 +8,20 @@ streams are recognised. Podman imports into an unmounted tmpfs volume's hidden d
 
 from __future__ import annotations
 
+import lzma
 import os
+import shutil
 import tarfile
+import tempfile
+import zlib
+from contextlib import contextmanager
 
 from podpy.errors import PodpyError
 from podpy.runtime import volume_mounts
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import BinaryIO
 
     from podpy.runtime.runtime import Runtime
@@ -45,10 +51,29 @@ def import_volume(rt: Runtime, name: str, source: BinaryIO) -> None:
                          "would be lost (mount it with `volume mount`, or import while a container uses it)")
     data = volumes.mount(rt, vol.name)
     try:
-        with tarfile.open(fileobj=source, mode="r|*") as tar:
-            tar.extractall(data, numeric_owner=True, filter="tar")
-    except (tarfile.TarError, EOFError) as e:
+        with _spooled(source, volumes.volume_dir(rt, vol.name)) as archive, \
+                tarfile.open(fileobj=archive, mode="r:*") as tar:
+            members = tar.getmembers()
+            for member in members:
+                tarfile.tar_filter(member, data)  # refuse the archive before anything is written
+            tar.extractall(data, members=members, numeric_owner=True, filter="tar")  # checked again, as written
+    except (tarfile.TarError, EOFError, zlib.error, lzma.LZMAError, OSError) as e:
+        if isinstance(e, OSError) and e.errno is not None:
+            raise  # the disk's trouble, not the archive's
         raise PodpyError(f"importing into volume {vol.name}: {e}") from e
     finally:
         volumes.unmount(rt, vol.name)
+
+
+@contextmanager
+def _spooled(source: BinaryIO, directory: str) -> Iterator[BinaryIO]:
+    """A seekable copy of a pipe (in the volume's own directory: same filesystem, root's only), so the
+    whole archive is checked before the first entry is written."""
+    if source.seekable():
+        yield source
+        return
+    with tempfile.TemporaryFile(dir=directory) as spool:
+        shutil.copyfileobj(source, spool, 1 << 20)
+        spool.seek(0)
+        yield spool
 

@@ -116,8 +116,8 @@ def users(rt: Runtime, name: str) -> list[Container]:
 
 def inspect(rt: Runtime, vol: Volume) -> dict[str, Any]:
     return {"Name": vol.name, "Driver": vol.driver, "Mountpoint": mountpoint(rt, vol.name),
-            "CreatedAt": vol.created_at, "Labels": dict(vol.labels), "Scope": "local",
-            "Options": dict(vol.options), "MountCount": _mount_count(rt, vol),
+            "CreatedAt": vol.created_at, "Labels": dict(sorted(vol.labels.items())), "Scope": "local",
+            "Options": dict(sorted(vol.options.items())), "MountCount": _mount_count(rt, vol),
             "NeedsCopyUp": vol.needs_copy_up, "NeedsChown": vol.needs_copy_up}
 
 
