@@ -39,6 +39,13 @@ def test_stop_of_created_and_initialized(podpy_bb: Podpy) -> None:
     (["-v", "/tmp:/x:zz", "busybox", "true"], 125, 'invalid option type "zz"'),
     (["--mount", "type=bogus,src=/a,dst=/b", "busybox", "true"], 125, 'invalid filesystem type "bogus"'),
     (["-v", "/tmp:x", "busybox", "true"], 125, 'invalid container path "x", must be an absolute path'),
+    (["--tmpfs", "relative", "busybox", "true"], 125, 'invalid container path "relative", must be an absolute path'),
+    (["--ulimit", "bogus", "busybox", "true"], 125,
+     'ulimit option "bogus" requires name=SOFT:HARD, failed to be parsed: invalid ulimit argument: bogus'),
+    (["--init", "--init-path", "/nonexistent-init", "busybox", "true"], 125,
+     "container-init binary not found on the host: stat /nonexistent-init: no such file or directory"),
+    (["--device", "/nonexistent-device", "busybox", "true"], 125,
+     "stat /nonexistent-device: no such file or directory"),
     (["busybox", "nosuchcmd"], 127, "executable file not found in $PATH"),
     (["busybox", "/etc/passwd"], 126, "permission denied: OCI permission denied"),
 ])

@@ -89,6 +89,13 @@ def create(rt: Runtime, gen: SpecGenerator, image: Image | None, image_name: str
     if not args_preview:
         raise PodpyError("no command or entrypoint provided, and no CMD or ENTRYPOINT from image")
     systemd_mode, stop_signal, env = _systemd_settings(gen, defaults, args_preview, container_id)
+    if gen.basic.init:
+        init_path = gen.basic.init_path or _host_defaults(rt, gen).init_path
+        if not os.path.exists(init_path):
+            from podpy.errors import UsageError
+
+            raise UsageError(f"container-init binary not found on the host: stat {init_path}: no such file or "
+                             "directory")
     user_mounts = list(gen.storage.mounts)
     if image is not None and '"Volumes"' in image.config:
         from podpy.runtime import volumes
@@ -320,7 +327,7 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
         for ns in spec["linux"]["namespaces"]:
             if ns["type"] == "network":
                 ns["path"] = netns
-    if ctr.config.namespaces or ":" in ctr.config.network_mode:
+    if ctr.config.pod or ctr.config.namespaces or ":" in ctr.config.network_mode:
         from podpy.runtime import namespaces
 
         namespaces.apply_to_spec(rt, ctr, spec)

@@ -75,7 +75,7 @@ def parse_tmpfs(text: str) -> UserMount:
     """`DEST[:OPTS]`; Podman's defaults are rw,noexec,nosuid,nodev."""
     destination, _, opts = text.partition(":")
     if not destination.startswith("/"):
-        raise UsageError(f"invalid tmpfs path {destination!r}, must be an absolute path")
+        raise UsageError(f'invalid container path "{destination}", must be an absolute path')
     options = opts.split(",") if opts else ["rw", "noexec", "nosuid", "nodev"]
     return UserMount(os.path.normpath(destination), "tmpfs", "tmpfs", options)
 

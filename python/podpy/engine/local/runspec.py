@@ -78,7 +78,19 @@ def security_spec(opts: RunOptions) -> SecuritySpec:
     return parse_security_opts(list(opts.security_opt), spec)
 
 
+def _check_ulimits(ulimits: list[str]) -> None:
+    """Parsed at create, as Podman (a failure at the start would make `run` exit 126)."""
+    from podpy.runtime.probe import parse_ulimit
+
+    for text in ulimits:
+        try:
+            parse_ulimit(text)
+        except UsageError as e:
+            raise UsageError(f'ulimit option "{text}" requires name=SOFT:HARD, failed to be parsed: {e}') from None
+
+
 def resource_spec(opts: RunOptions) -> ResourceSpec:
+    _check_ulimits(list(opts.ulimits))
     return ResourceSpec(
         memory=parse_memory(opts.memory, "--memory") if opts.memory else 0,
         memory_reservation=parse_memory(opts.memory_reservation, "--memory-reservation")
