@@ -89,7 +89,7 @@ def test_pod_memory_limit_oom(pp: Podpy) -> None:
                 "x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo survived", check=False)
     assert result.returncode == 137 and "survived" not in result.stdout
     assert pp("inspect", "--format", "{{.State.OOMKilled}}", "hog").stdout.strip() == "true"
-    assert pp.json("pod", "inspect", "small")["MemoryLimit"] == 32 * 1024 * 1024  # type: ignore[index]
+    assert pp.json("pod", "inspect", "small")["memory_limit"] == 32 * 1024 * 1024  # type: ignore[index]
 
 
 def test_pod_rm_force_leaves_nothing(pp: Podpy) -> None:
@@ -185,3 +185,9 @@ def test_pause_kill_top_stats(pp: Podpy) -> None:
     assert pp("pod", "ps", "--format", "{{.Status}}").stdout.strip() == "Exited"
     assert pp("pod", "prune", "-f").stdout.strip()
     assert pp("pod", "ps", "-q").stdout == "" and pp("ps", "-aq").stdout == ""
+
+
+def test_members_share_hosts_and_resolv_conf(pp: Podpy) -> None:
+    pp("pod", "create", "--name", "hx", "--add-host", "foo:1.2.3.4", "--dns", "9.9.9.9", "--hostname", "hh")
+    out = pp("run", "--rm", "--pod", "hx", "busybox", "sh", "-c", "cat /etc/hosts /etc/resolv.conf; hostname").stdout
+    assert "1.2.3.4\tfoo" in out and "nameserver 9.9.9.9" in out and out.endswith("hh\n")

@@ -327,7 +327,7 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
         for ns in spec["linux"]["namespaces"]:
             if ns["type"] == "network":
                 ns["path"] = netns
-    if ctr.config.namespaces or ":" in ctr.config.network_mode:
+    if ctr.config.pod or ctr.config.namespaces or ":" in ctr.config.network_mode:
         from podpy.runtime import namespaces
 
         namespaces.apply_to_spec(rt, ctr, spec)

@@ -97,7 +97,12 @@ def joined(ctr: Container) -> list[tuple[str, str]]:
 
 
 def apply_to_spec(rt: Runtime, ctr: Container, spec: dict[str, Any]) -> None:
-    """Point the spec's namespace entries at the targets (starting a stopped pod infra container first)."""
+    """Point the spec's namespace entries at the targets (starting a stopped pod infra container first);
+    a container in another's network namespace shares its /etc/hosts and /etc/resolv.conf, as Podman."""
+    if ctr.config.pod:
+        from podpy.runtime.pod import ensure_cgroup
+
+        ensure_cgroup(rt, ctr.config.pod)
     entries: list[dict[str, Any]] = spec["linux"]["namespaces"]
     for kind, mode in joined(ctr):
         oci_type = _OCI_TYPE[kind]
@@ -112,6 +117,17 @@ def apply_to_spec(rt: Runtime, ctr: Container, spec: dict[str, Any]) -> None:
             entries.append({"type": oci_type, "path": path})
         if kind == "uts":
             spec.pop("hostname", None)
+        if kind == "network" and mode.startswith("container:"):
+            _share_network_files(rt, mode.partition(":")[2], spec)
+
+
+def _share_network_files(rt: Runtime, target_id: str, spec: dict[str, Any]) -> None:
+    userdata = rt.store_paths.container_userdata(target_id)
+    shared = {"/etc/hosts": os.path.join(userdata, "hosts"), "/etc/resolv.conf": os.path.join(userdata, "resolv.conf")}
+    for mount in spec["mounts"]:
+        source = shared.get(mount["destination"])
+        if source is not None and mount["type"] == "bind" and os.path.exists(source):
+            mount["source"] = source
 
 
 def _target_path(rt: Runtime, ctr: Container, target_id: str, kind: str) -> str:

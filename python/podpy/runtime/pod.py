@@ -163,6 +163,18 @@ def remove(rt: Runtime, pod: Pod, *, force: bool, timeout: int | None = None) ->
     rt.state.remove_pod(pod.id)
 
 
+def ensure_cgroup(rt: Runtime, pod_id: str) -> None:
+    """Make the pod's cgroup again if it is gone (after a reboot) before a member starts."""
+    from podpy.runtime import podcgroup
+
+    pod = rt.state.get_pod(pod_id)
+    if pod is None or podcgroup.exists(pod.config.cgroup_parent):
+        return
+    res = pod.config.resources
+    podcgroup.create(pod.id, memory=int(res.get("memory", 0)), cpus=float(res.get("cpus", 0.0)),
+                     pids_limit=int(res.get("pids_limit", 0)))
+
+
 def refuse_infra_removal(rt: Runtime, ctr: Container) -> None:
     pod = rt.state.get_pod(ctr.config.pod)
     if pod is not None and pod.infra_id == ctr.id:

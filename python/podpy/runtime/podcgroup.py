@@ -65,6 +65,13 @@ def create(pod_id: str, *, memory: int = 0, cpus: float = 0.0, pids_limit: int =
     return parent_path(pod_id)
 
 
+def exists(parent: str) -> bool:
+    rel = parent.lstrip("/")
+    if _unified():
+        return os.path.isdir(os.path.join(CGROUP_ROOT, rel))
+    return os.path.isdir(os.path.join(CGROUP_ROOT, "memory", rel))
+
+
 def _enable_v2_controllers(path: str) -> None:
     os.makedirs(path, exist_ok=True)
     try:

@@ -58,14 +58,15 @@ def inspect_pod(pod: Pod, ctrs: list[Container]) -> dict[str, Any]:
     if pod.infra_id:
         out["InfraContainerID"] = pod.infra_id
         out["InfraConfig"] = _infra_config(infra)
-    if res.get("cpus"):
-        out["CPUPeriod"] = 100000
-        out["CPUQuota"] = int(float(res["cpus"]) * 100000)
-    if res.get("memory"):
-        out["MemoryLimit"] = int(res["memory"])
-    if res.get("pids_limit"):
-        out["PidsLimit"] = int(res["pids_limit"])
     out["SharedNamespaces"] = list(pod.config.share) or None
     out["NumContainers"] = len(ctrs)
     out["Containers"] = [{"Id": c.id, "Name": c.name, "State": c.state.status.value} for c in ctrs]
+    if res.get("cpus"):
+        out["cpu_period"] = 100000
+        out["cpu_quota"] = int(float(res["cpus"]) * 100000)
+    if res.get("memory"):
+        out["memory_limit"] = int(res["memory"])
+        out["memory_swap"] = int(res["memory"])  # no swap: the pod's processes are OOM-killed at the limit
+    if res.get("pids_limit"):
+        out["pids_limit"] = int(res["pids_limit"])
     return {k: v for k, v in out.items() if v is not None or k == "SharedNamespaces"}
