@@ -203,7 +203,9 @@ def test_bind_mounts_and_tmpfs(podpy_bb: Podpy, tmp_path: object) -> None:
     missing = podpy_bb("run", "--rm", "-v", "/no/such/dir:/x", "busybox", "true", check=False)
     assert missing.returncode == 125 and missing.stderr.startswith("Error: statfs /no/such/dir")
     bad = podpy_bb("run", "--rm", "-v", "my vol:/x", "busybox", "true", check=False)
-    assert bad.returncode == 125 and "invalid volume name" in bad.stderr
+    assert bad.returncode == 125 and bad.stderr == ('Error: creating named volume "my vol": running volume create '
+                                                    "option: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: "
+                                                    "invalid argument\n")
     assert podpy_bb("volume", "ls", "-q").stdout == ""
     assert podpy_bb("ps", "-a", "-q").stdout == ""
 

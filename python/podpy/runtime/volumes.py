@@ -182,7 +182,10 @@ def ensure_for_create(rt: Runtime, mounts: list[UserMount]) -> list[UserMount]:
         if m.type == "volume" and not m.source:
             m = replace(m, source=create_volume(rt, anonymous=True).name)
         elif m.type == "volume" and store(rt).get(m.source) is None:
-            create_volume(rt, m.source, ignore=True)
+            try:
+                create_volume(rt, m.source, ignore=True)
+            except UsageError as e:
+                raise UsageError(f'creating named volume "{m.source}": {e}') from e
         out.append(m)
     return out
 
