@@ -7,11 +7,11 @@ never silently accepted, until podpy verifies signatures.
 
 from __future__ import annotations
 
-import json
 import os
 
 from podpy.errors import ConfigError, PolicyError
 from podpy.image.references import Reference
+from podpy.util.jsonfast import loads
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def policy_path(explicit: str = "") -> str:
 def load(path: str) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:
-            data = json.loads(f.read())
+            data = loads(f.read())
     except FileNotFoundError:
         raise ConfigError(f"no policy.json file found at any of the following: {path!r}",
                           hint="install containers-common, or write {\"default\": [{\"type\": "

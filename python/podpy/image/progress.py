@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 TYPE_CHECKING = False
@@ -58,6 +57,8 @@ class TtyProgress(PlainProgress):
     _WIDTH = 30
 
     def __init__(self, out: TextIO) -> None:
+        import threading
+
         super().__init__(out)
         self._lock = threading.Lock()
         self._items: list[tuple[str, int, bool]] = []

@@ -12,7 +12,6 @@ recorded only when every layer is complete, and a failure leaves nothing behind.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable
 from functools import partial
@@ -49,6 +48,7 @@ from podpy.image.registry.resolve import Candidate, Source, candidates, sources,
 from podpy.storage.layers import SourceOpener, chain_id
 from podpy.storage.records import Image
 from podpy.storage.store import Store
+from podpy.util.jsonfast import loads
 from podpy.util.record import record
 
 TYPE_CHECKING = False
@@ -316,7 +316,7 @@ class Puller:
             if platform is None:
                 return image
             try:
-                config = json.loads(image.config)
+                config = loads(image.config)
             except ValueError:
                 continue
             if isinstance(config, dict) and config_matches(config, platform):
@@ -332,7 +332,7 @@ class Puller:
         """Podman's lines for an image that is already there (every blob is skipped)."""
         self.progress.line("Getting image source signatures")
         try:
-            layers = json.loads(image.manifest).get("layers") or []
+            layers = loads(image.manifest).get("layers") or []
         except (ValueError, AttributeError):
             layers = []
         self.progress.blobs([(str(d.get("digest")), int(d.get("size") or 0), True)

@@ -15,9 +15,15 @@ handshake first; no answer, or a 400 (what a TLS server says to plain http), for
 from __future__ import annotations
 
 import os
-import socket
 
 from podpy.util.record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import _socket
+    import socket
+
+    Sock = socket.socket | _socket.socket
 
 LIMIT = 4 << 20
 _TIMEOUT = 30.0
@@ -38,21 +44,14 @@ def get(host: str, path: str, headers: dict[str, str], *, verify: bool, cert_dir
     name, port = _split(host)
     for scheme in schemes or (("https",) if verify else ("https", "http")):
         try:
-            sock = socket.create_connection((name, port or (443 if scheme == "https" else 80)), _TIMEOUT)
+            sock = _tls(host, name, port or 443, verify, cert_dir) if scheme == "https" else _plain(name, port or 80)
+        except _NotTls:
+            if verify:
+                return None
+            continue  # an insecure registry that speaks plain http
         except OSError:
             return None
         try:
-            if scheme == "https":
-                import ssl
-
-                from podpy.image.registry.tls import context
-
-                try:
-                    sock = context(host, verify=verify, cert_dir=cert_dir).wrap_socket(sock, server_hostname=name)
-                except (ssl.SSLError, ConnectionResetError):
-                    if verify:
-                        return None
-                    continue  # an insecure registry that speaks plain http
             lines = [f"GET {path} HTTP/1.1", f"Host: {host}", "Connection: close",
                      *(f"{k}: {v}" for k, v in headers.items())]
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
@@ -62,6 +61,44 @@ def get(host: str, path: str, headers: dict[str, str], *, verify: bool, cert_dir
         finally:
             sock.close()
     return None
+
+
+class _NotTls(Exception):
+    pass
+
+
+def _tls(host: str, name: str, port: int, verify: bool, cert_dir: str) -> Sock:
+    import socket
+    import ssl
+
+    from podpy.image.registry.tls import context
+
+    raw = socket.create_connection((name, port), _TIMEOUT)
+    try:
+        return context(host, verify=verify, cert_dir=cert_dir).wrap_socket(raw, server_hostname=name)
+    except (ssl.SSLError, ConnectionResetError) as e:
+        raw.close()
+        raise _NotTls from e
+    except BaseException:
+        raw.close()
+        raise
+
+
+def _plain(name: str, port: int) -> Sock:
+    """A connected socket of the C module's own (the socket module costs a few ms to import)."""
+    import _socket
+
+    failure: OSError = OSError(f"{name}: no address")
+    for family, kind, proto, _canon, address in _socket.getaddrinfo(name, port, 0, _socket.SOCK_STREAM):
+        sock = _socket.socket(family, kind, proto)
+        sock.settimeout(_TIMEOUT)
+        try:
+            sock.connect(address)
+            return sock
+        except OSError as e:
+            sock.close()
+            failure = e
+    raise failure
 
 
 def speaks_http(run_root: str, host: str) -> bool:
@@ -99,7 +136,7 @@ def _split(host: str) -> tuple[str, int | None]:
     return host.strip("[]"), None
 
 
-def _read(sock: socket.socket, scheme: str) -> LeanReply | None:
+def _read(sock: Sock, scheme: str) -> LeanReply | None:
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)

@@ -5,10 +5,10 @@ Schema 1 is refused with a clear message; an index is resolved to one platform.
 
 from __future__ import annotations
 
-import json
 import os
 
 from podpy.errors import ImageFormatError, UsageError
+from podpy.util.jsonfast import loads
 from podpy.util.record import record
 
 TYPE_CHECKING = False
@@ -88,8 +88,8 @@ class ImageManifest:
 
 def parse_json(raw: bytes, what: str) -> dict[str, Any]:
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        data = loads(raw)
+    except ValueError as e:  # bad UTF-8 or bad JSON
         raise ImageFormatError(f"{what}: invalid JSON: {e}") from e
     if not isinstance(data, dict):
         raise ImageFormatError(f"{what}: not a JSON object")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from podpy.image.registry.auth import Credentials
 from podpy.util.record import field, record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from podpy.image.registry.auth import Credentials
 
 DOCKER_HUB_HOST = "registry-1.docker.io"
 USER_AGENT = "podpy (containers/image compatible)"
