@@ -56,8 +56,11 @@ class Podpy:
         if os.path.isdir(self.root):
             try:
                 out = self("ps", "-a", "-q", "--no-trunc", check=False, timeout=60).stdout.split()
-                for cid in out:
-                    self("rm", "-f", cid, check=False, timeout=60)
+                failed = [cid for cid in out if self("rm", "-f", cid, check=False, timeout=60).returncode]
+                if failed:  # infra containers and containers others join go with their pods
+                    self("pod", "rm", "-a", "-f", check=False, timeout=60)
+                    for cid in failed:
+                        self("rm", "-f", cid, check=False, timeout=60)
             except subprocess.TimeoutExpired:
                 pass
         runtime_root = os.path.join(self.runroot, "runtime")

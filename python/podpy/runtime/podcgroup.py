@@ -119,8 +119,14 @@ def memory_limit_hit(parent: str) -> bool:
         for name in ("memory.failcnt", "memory.max_usage_in_bytes", "memory.limit_in_bytes"):
             with open(os.path.join(base, name)) as f:
                 values[name] = int(f.read().strip() or "0")
-        # Some kernels no longer count failures in v1: the peak reaching the limit tells it too.
-        return values["memory.failcnt"] > 0 or values["memory.max_usage_in_bytes"] >= values["memory.limit_in_bytes"]
+        # Some kernels no longer count failures in v1: the peak reaching the limit tells it too. Both are reset
+        # so that a later SIGKILL (stop, rm -f) is not taken for the same OOM kill.
+        hit = values["memory.failcnt"] > 0 or values["memory.max_usage_in_bytes"] >= values["memory.limit_in_bytes"]
+        if hit:
+            for name in ("memory.failcnt", "memory.max_usage_in_bytes"):
+                with open(os.path.join(base, name), "w") as f:
+                    f.write("0")
+        return hit
     except (OSError, ValueError, IndexError):
         return False
 
