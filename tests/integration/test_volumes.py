@@ -193,6 +193,11 @@ def test_rm_all_and_force(podpy_bb: Podpy) -> None:
     assert res.returncode == 2 and res.stdout.split() == ["free"]
     assert res.stderr.count("Error:") == 1 and "volume busy is being used" in res.stderr
     assert podpy_bb("volume", "ls", "-q").stdout.split() == ["busy"]
+    for order in (["busy", "nope"], ["nope", "busy"]):  # missing ones are looked up first; in use wins the code
+        mixed = podpy_bb("volume", "rm", *order, check=False)
+        assert mixed.returncode == 2 and [line.split(":")[1] for line in mixed.stderr.splitlines()] == [
+            ' no volume with name "nope" found', " volume busy is being used by the following container(s)"]
+    assert podpy_bb("volume", "rm", "nope", check=False).returncode == 1
     assert podpy_bb("volume", "rm", "-f", "-a").stdout.split() == ["busy"]
     assert podpy_bb("ps", "-a", "-q").stdout == ""
     assert podpy_bb("volume", "rm", check=False).returncode == 125

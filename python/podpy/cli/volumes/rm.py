@@ -14,9 +14,18 @@ from podpy.cli.state import cli_state
               "stop before killing the container")
 @click.argument("names", nargs=-1)
 def rm(force: bool, all_volumes: bool, timeout: int | None, names: tuple[str, ...]) -> int:
-    from podpy.cli.common import print_item_reports
+    import sys
+
+    from podpy.cli.common import error_line
     from podpy.errors import UsageError
 
     if not names and not all_volumes:
         raise UsageError("choose either one or more volumes or all")
-    return print_item_reports(cli_state().engine.volumes.remove(names, force=force, all_volumes=all_volumes))
+    code = 0
+    for report in cli_state().engine.volumes.remove(names, force=force, all_volumes=all_volumes):
+        if report.error:
+            error_line(report.error)
+            code = report.exit_code or 125  # the last failure decides, as in Podman (in use: 2, missing: 1)
+        else:
+            sys.stdout.write(report.id + "\n")
+    return code

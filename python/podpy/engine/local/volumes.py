@@ -112,7 +112,14 @@ class VolumesEngine:
         if all_volumes:
             names = [v.name for v in volumes.list_volumes(rt)]
         reports: list[ItemReport] = []
-        for name in names:
+        found: list[str] = []
+        for name in names:  # as Podman: every lookup first, so the missing ones are reported first
+            if volumes.store(rt).get(name) is None:
+                reports.append(ItemReport(name, error=f'no volume with name "{name}" found: no such volume',
+                                          exit_code=1, reason=NoSuchVolume.code))
+            else:
+                found.append(name)
+        for name in found:
             try:
                 volumes.remove_volume(rt, name, force=force)
                 reports.append(ItemReport(name))
