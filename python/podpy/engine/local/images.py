@@ -524,11 +524,12 @@ def parse_duration(text: str) -> float:
 
 def client_options(reg: RegistryOptions) -> ClientOptions:
     from podpy.errors import UsageError
-    from podpy.image.registry.auth import Credentials
     from podpy.image.registry.options import ClientOptions
 
     creds = None
     if reg.creds:
+        from podpy.image.registry.auth import Credentials
+
         user, sep, password = reg.creds.partition(":")
         if not user:
             raise UsageError(f"invalid --creds {reg.creds!r}: the username is empty")
