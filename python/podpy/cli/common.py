@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
 
 from podpy.define.exitcodes import ENGINE_ERROR
 from podpy.engine.entities import ItemReport
 from podpy.errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 
 def error_line(message: str) -> None:

@@ -12,10 +12,11 @@ with its own messages. The verb's body is the same function in both cases.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 # An option: (destination, kind, multiple, extra). kind is "flag" (extra: the value it sets),
@@ -60,12 +61,11 @@ def fast_call(argv: list[str]) -> Callable[[], Any] | None:
 
 
 def _run(target: str, global_flags: dict[str, Any], params: dict[str, Any]) -> Any:
-    import importlib
-
     from podpy.cli.state import new_cli_state
 
     module_name, attr = target.split(":")
-    body = getattr(importlib.import_module(module_name), attr)
+    __import__(module_name)  # not importlib.import_module: importlib imports warnings
+    body = getattr(sys.modules[module_name], attr)
     state = new_cli_state(**global_flags)
     try:
         return body(state, **params)

@@ -18,14 +18,16 @@ Podman's rules (containers/common pkg/report plus the verbs), as observed on 4.3
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
+    from collections.abc import Mapping, Sequence
     from typing import Final, TextIO
 
     from podpy.util.gotemplate import Template
+else:
+    from _collections_abc import Mapping  # the ABC, without importing the collections package
 
 _GO_SPACE: Final = r"[\t\n\f\r ]"
 _TABLE_REPL: Final = {"table ": "", "\\t": "\t", " ": "\t", "\\n": "\n"}

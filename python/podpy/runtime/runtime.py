@@ -8,13 +8,13 @@ the store or the probe.
 from __future__ import annotations
 
 import os
-from functools import cached_property
 
 from podpy.runtime.layout import RunPaths
 from podpy.runtime.options import RuntimeOptions
 from podpy.state.sqlite import SqliteState
 from podpy.storage.paths import StorePaths
 from podpy.util import log
+from podpy.util.cached import cached_property
 from podpy.util.sqlitedb import Database
 
 TYPE_CHECKING = False

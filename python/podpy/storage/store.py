@@ -8,14 +8,12 @@ lock, because records only become visible once complete.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cached_property
 
 from podpy.errors import StorageError
 from podpy.storage.images import ImageStore
 from podpy.storage.paths import StorePaths
 from podpy.storage.schema import MIGRATIONS
+from podpy.util.cached import cached_property
 from podpy.util.locks import flocked
 from podpy.util.sqlitedb import Database
 
@@ -53,6 +51,25 @@ def mark_top_directory(path: str) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class StoreLock:
+    """`with store.locked():` (a class, not a generator: contextlib costs every command its import)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = flocked(store.paths.store_lock)
+
+    def __enter__(self) -> None:
+        self._lock.__enter__()
+        try:
+            self._store.layers.sweep_incomplete()
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.__exit__()
 
 
 class Store:
@@ -101,12 +118,9 @@ class Store:
 
         return ImageMounts(self.paths, self.layers)
 
-    @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> StoreLock:
         """Exclusive store lock for creating or deleting layers and images; sweeps crash leftovers."""
-        with flocked(self.paths.store_lock):
-            self.layers.sweep_incomplete()
-            yield
+        return StoreLock(self)
 
     def remove_image(self, image_id: str) -> list[str]:
         """Delete an image record and the layers no other image needs; the layer IDs deleted.

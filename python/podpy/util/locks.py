@@ -11,18 +11,34 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
-@contextmanager
-def flocked(path: str, *, shared: bool = False) -> Iterator[int]:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-        yield fd
-    finally:
-        os.close(fd)
+class flocked:  # noqa: N801 - used like the function it was: `with flocked(path) as fd:`
+    """An flock held for a `with` block (a class, not a generator: contextlib costs every command its import).
+
+    The file is opened on entry and closed on exit, which releases the lock."""
+
+    __slots__ = ("_path", "_shared", "_fd")
+
+    def __init__(self, path: str, *, shared: bool = False) -> None:
+        self._path = path
+        self._shared = shared
+        self._fd = -1
+
+    def __enter__(self) -> int:
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH if self._shared else fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return fd
+
+    def __exit__(self, *exc: object) -> None:
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            os.close(fd)
 
 
 def try_flock(path: str) -> int | None:

@@ -15,10 +15,10 @@ asked), so the many records a command never instantiates cost nothing.
 from __future__ import annotations
 
 from _thread import allocate_lock
-from collections.abc import Callable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, TypeVar, dataclass_transform, overload
 
     T = TypeVar("T")

@@ -11,14 +11,13 @@ its schema version in ``meta``; migrations run in one exclusive transaction.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 
 from podpy.errors import StateError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Sequence
 else:
     # The C module alone, with the same classes: the `sqlite3` package around it imports datetime
     # (a millisecond of every command) only to register adapters podpy never uses.
@@ -28,6 +27,22 @@ IntegrityError = sqlite3.IntegrityError
 Connection = sqlite3.Connection
 
 BUSY_TIMEOUT_S = 120.0
+
+
+class WriteTransaction:
+    """`with db.write() as conn:` (a class, not a generator: contextlib costs every command its import)."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        self._conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 
 class Database:
@@ -59,16 +74,9 @@ class Database:
     def close(self) -> None:
         self.conn.close()
 
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> WriteTransaction:
         """An exclusive write transaction: committed on success, rolled back on any error."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        return WriteTransaction(self.conn)
 
     def meta(self, key: str) -> str | None:
         try:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from podpy.runtime.options import RuntimeOptions
+from podpy.util.cached import cached_property
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-
 from podpy.engine.entities import (
     ChangesReport,
     HistoryEntry,
@@ -31,6 +29,7 @@ from podpy.errors import PodpyError, StorageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
     from typing import BinaryIO, TextIO
 
     from podpy.engine.local.engine import LocalEngine
