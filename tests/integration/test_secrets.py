@@ -160,8 +160,10 @@ def test_secret_options_and_removal_while_in_use(podpy_bb: Podpy) -> None:
     bad = podpy_bb("run", "--rm", "--secret", "pw,type=env,uid=1", "busybox", "true", check=False)
     assert bad.returncode == 125 and bad.stderr.count("Error:") == 1
     podpy_bb("create", "--name", "user", "--secret", "pw", "busybox", "cat", "/run/secrets/pw")
+    podpy_bb("secret", "create", "--replace", "pw", "-", input="rotated")
+    assert podpy_bb("start", "-a", "user").stdout == "rotated"  # a replaced secret is found by its name
     assert podpy_bb("secret", "rm", "pw").returncode == 0  # Podman 4.3 does not hold a used secret back
     start = podpy_bb("start", "-a", "user", check=False)
     assert start.returncode == 125 and 'no secret with name or id "pw"' in start.stderr
-    assert podpy_bb("logs", "user").stdout == ""
+    assert podpy_bb("logs", "user").stdout == "rotated"  # the failed start wrote nothing
     podpy_bb("rm", "user")

@@ -120,11 +120,13 @@ def remove_secret(rt: Runtime, name_or_id: str) -> str:
 
 
 def read_data(rt: Runtime, secret_id: str, name: str) -> bytes:
-    rows = [r for r in store(rt).lookup(secret_id) if r[0] == secret_id]
+    """The secret's data; one replaced (`create --replace`) since the container was made is found by name."""
+    rows = [r for r in store(rt).lookup(secret_id) if r[0] == secret_id] or \
+        [r for r in store(rt).lookup(name) if r[1] == name]
     if not rows:
         raise NoSuchSecret(f'no secret with name or id "{name}": no such secret')
     try:
-        with open(_data_path(rt, secret_id, _row_dir(rt, rows[0])), "rb") as f:
+        with open(_data_path(rt, rows[0][0], _row_dir(rt, rows[0])), "rb") as f:
             return f.read()
     except FileNotFoundError:
         raise NoSuchSecret(f'no secret with name or id "{name}": no such secret') from None
