@@ -68,6 +68,9 @@ def test_members_share_localhost_and_hostname(pp: Podpy) -> None:
     assert fetched == "web\nweb\n"
     assert pp("pod", "ps", "--format", "{{.Status}}").stdout.strip() == "Running"
     assert pp("ps", "--format", "{{.Names}}", "--filter", "name=srv").stdout.strip() == "srv"
+    in_pod = pp("ps", "-a", "--filter", "pod=web", "--format", "{{.Names}}").stdout.split()
+    assert len(in_pod) == 2 and "srv" in in_pod
+    assert pp("ps", "-a", "--filter", "pod=nope", "-q").stdout == ""
 
 
 def test_run_pod_new_and_stop_start(pp: Podpy) -> None:

@@ -140,8 +140,11 @@ def _target_path(rt: Runtime, ctr: Container, target_id: str, kind: str) -> str:
     if not target.state.status.is_active() and ctr.config.pod and ctr.config.pod == target.config.pod:
         from podpy.runtime import container as ops
 
-        ops.start(rt, target, attach=False).close()
-        target = rt.state.get_container(target_id) or target
+        try:
+            ops.start(rt, target, attach=False).close()
+        except InvalidStateError:
+            pass  # another podpy started it meanwhile
+        target = sync(rt, rt.state.get_container(target_id) or target)
     if not target.state.status.is_active() or target.state.pid <= 0:
         raise InvalidStateError(f"cannot join the {kind} namespace of container {target_id[:12]}: "
                                 f"it is {target.state.status.value}, not running: container state improper")

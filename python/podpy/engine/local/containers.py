@@ -559,7 +559,12 @@ class ContainersEngine:
         if opts.filters:
             from podpy.engine.local.filters import build
 
-            keep = build(opts.filters, rows)
+            filters = opts.filters
+            if "pod" in filters:
+                from podpy.engine.local.pod_rows import pod_ids
+
+                filters = {**filters, "pod": pod_ids(rt, filters["pod"])}
+            keep = build(filters, rows)
             rows = [c for c in rows if keep(c)]
         if not opts.all and not opts.latest and opts.last < 0 and "status" not in opts.filters:
             rows = [c for c in rows if c.state.status.is_active()]

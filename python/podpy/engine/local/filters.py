@@ -64,6 +64,7 @@ def build(filters: Mapping[str, Sequence[str]], all_containers: Sequence[Contain
         "exited": lambda v: lambda c: c.state.status in (ContainerStatus.EXITED, ContainerStatus.STOPPED)
         and str(c.state.exit_code) == v,
         "ancestor": _ancestor,
+        "pod": lambda v: lambda c: bool(c.config.pod) and c.config.pod == v,
         "since": lambda v: relative(v, True),
         "before": lambda v: relative(v, False),
     }

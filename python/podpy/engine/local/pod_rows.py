@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from podpy.engine.entities import ListContainer
+from podpy.errors import NoSuchPod
 from podpy.runtime.runtime import Runtime
 from podpy.util.record import replace
 
@@ -16,4 +19,15 @@ def with_pods(rt: Runtime, rows: list[ListContainer], pod_ids: list[str]) -> lis
         if pod is not None:
             row = replace(row, Pod=pod.id, PodName=pod.name, IsInfra=pod.infra_id == row.ID)
         out.append(row)
+    return out
+
+
+def pod_ids(rt: Runtime, names: Sequence[str]) -> list[str]:
+    """`ps --filter pod=`: pods by name, ID or ID prefix (one that matches nothing matches no container)."""
+    out = []
+    for name in names:
+        try:
+            out.append(rt.state.lookup_pod(name).id)
+        except NoSuchPod:
+            out.append("")
     return out
