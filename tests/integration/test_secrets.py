@@ -149,6 +149,12 @@ def test_ls_inspect_formats(podpy: Podpy) -> None:
     assert partial.stderr == 'Error: inspecting secret: no secret with name or id "nope": no such secret\n'
     assert "1" not in json.loads(podpy("secret", "inspect", "one").stdout)[0]["Spec"].values()
     assert podpy("secret", "inspect", "--showsecret", "one", check=False).returncode == 125
+    podpy("secret", "create", "--label", "k=v", "three", "-", input="3")
+    pretty = podpy("secret", "inspect", "--pretty", "three").stdout.splitlines()
+    assert pretty[0].startswith("ID:              ") and pretty[1:5] == [
+        "Name:              three", "Labels:", " - k=v", "Driver:            file"]
+    assert pretty[5].startswith("Created at:        20") and pretty[5].endswith(" +0000 UTC")
+    assert "3" not in "".join(pretty[1:5])
     podpy("secret", "rm", "-a")
 
 
