@@ -11,7 +11,6 @@ recorded only when every layer is complete, and a failure leaves nothing behind.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from functools import partial
@@ -87,7 +86,12 @@ class Fetched:
 
 
 def _sha256(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found]  # CPython's own: no libcrypto to load
+    except ImportError:
+        from hashlib import sha256
+    digest: str = sha256(data).hexdigest()
+    return "sha256:" + digest
 
 
 class Puller:

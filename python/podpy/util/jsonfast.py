@@ -46,7 +46,7 @@ def loads(text: str | bytes | bytearray) -> Any:
         s = s.strip(" \t\n\r")
         try:
             value, end = _SCAN(s, 0)
-        except (StopIteration, ValueError):
+        except (StopIteration, ValueError, SystemError):  # SystemError: its error class lives in json.decoder
             pass
         else:
             if end == len(s):
