@@ -194,3 +194,12 @@ def test_members_share_hosts_and_resolv_conf(pp: Podpy) -> None:
     pp("pod", "create", "--name", "hx", "--add-host", "foo:1.2.3.4", "--dns", "9.9.9.9", "--hostname", "hh")
     out = pp("run", "--rm", "--pod", "hx", "busybox", "sh", "-c", "cat /etc/hosts /etc/resolv.conf; hostname").stdout
     assert "1.2.3.4\tfoo" in out and "nameserver 9.9.9.9" in out and out.endswith("hh\n")
+
+
+def test_rm_all_takes_pods_along(pp: Podpy) -> None:
+    pp("pod", "create", "--name", "ra")
+    pp("create", "--pod", "ra", "--name", "member", "busybox", "true")
+    pp("create", "--name", "lone", "busybox", "true")
+    removed = pp("rm", "-a").stdout.split()
+    assert len(removed) == 3
+    assert pp("ps", "-aq").stdout == "" and pp("pod", "ps", "-q").stdout == ""

@@ -595,9 +595,13 @@ class ContainersEngine:
 
         rt = self.engine.runtime
         targets = list(names)
-        if opts.all:
-            targets = [c.id for c in rt.state.list_containers()]
         reports = []
+        if opts.all:
+            ctrs = rt.state.list_containers()
+            if any(c.config.pod for c in ctrs):
+                reports = self.engine.pods.remove_all_with_containers(force=opts.force)
+                ctrs = [c for c in rt.state.list_containers() if not c.config.pod]
+            targets = [c.id for c in ctrs]
         for name in targets:
             try:
                 reports.append(ItemReport(remove(rt, name, force=opts.force, volumes=opts.volumes)))

@@ -213,6 +213,21 @@ class PodsEngine:
                 reports.append(ItemReport(found.id, str(e), e.exit_code, e.code))
         return reports
 
+    def remove_all_with_containers(self, *, force: bool) -> list[ItemReport]:
+        """`rm --all`: every pod goes with its containers (Podman's); one report per container removed."""
+        from podpy.runtime import pod as pods
+
+        reports = []
+        for pod in self.rt.state.list_pods():
+            ids = [c.id for c in pods.members(self.rt, pod)]
+            try:
+                pods.remove(self.rt, pod, force=force)
+            except PodpyError as e:
+                reports.append(ItemReport(pod.id, str(e), e.exit_code, e.code))
+                continue
+            reports.extend(ItemReport(cid) for cid in reversed(ids))
+        return reports
+
     def prune(self) -> list[ItemReport]:
         from podpy.runtime import pod as pods
 
