@@ -43,7 +43,7 @@ def test_version_flag() -> None:
 
 
 def test_not_implemented_and_remote() -> None:
-    proc = subprocess.run([sys.executable, "-m", "podpy", "pod", "ps"], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "podpy", "system", "service"], capture_output=True, text=True,
                           env=podpy_env())
     assert proc.returncode == 125 and proc.stderr.startswith("Error: ")
     proc = subprocess.run([sys.executable, "-m", "podpy", "--remote", "ps"], capture_output=True, text=True,
