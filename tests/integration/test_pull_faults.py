@@ -268,3 +268,13 @@ def test_unreachable_registry_is_one_clear_error(podpy: Podpy) -> None:
     assert result.returncode == 125
     errors = error_lines(result.stderr)
     assert len(errors) == 1 and name in errors[0] and "connection refused" in errors[0], result.stderr
+
+
+def test_redirected_manifest_is_followed(podpy: Podpy, fake: FakeRegistry, tmp_path: object) -> None:
+    layout = os.path.join(str(tmp_path), "layout")
+    digests = write_layout(layout, [(HOST, [busybox_layer()], {})])
+    fake.serve_layout(layout, "moved", digests["manifest0"])
+    fake.routes["/v2/moved/manifests/elsewhere"] = fake.routes["/v2/moved/manifests/latest"]
+    fake.routes["/v2/moved/manifests/latest"] = (307, {"Location": "/v2/moved/manifests/elsewhere"}, b"")
+    result = ok(podpy, "pull", "-q", "--tls-verify=false", f"{fake.host}/moved")
+    assert result.stdout.strip() == digests["config0"][7:]

@@ -133,7 +133,7 @@ class Puller:
 
     def _lean(self, registry: str, insecure: bool, path: str) -> LeanReply | None:
         """The first request to a registry, without loading http.client; None leaves it to the client
-        (a 401 to answer with credentials, a 429 or 5xx to retry, anything the lean reader does not handle)."""
+        (a 401 to answer with credentials, a redirect, a 429 or 5xx to retry, anything the lean reader cannot read)."""
         key = (registry, insecure)
         if key in self._clients or key in self._schemes:
             return None
@@ -157,8 +157,8 @@ class Puller:
             if not verify and reply.scheme == "http" and reply.status == 200:
                 lean.remember_http(run_root, host, True)
         self._schemes[key] = (reply.scheme, reply.headers.get("www-authenticate") if reply.status == 401 else None)
-        if reply.status == 401 or reply.status == 429 or reply.status >= 500:
-            return None  # the client authenticates, or retries
+        if reply.status != 200 and not (400 <= reply.status < 500 and reply.status not in (401, 429)):
+            return None  # the client authenticates, follows a redirect or retries
         return reply
 
     # --- names ------------------------------------------------------------------------------------------
