@@ -22,11 +22,15 @@ def inspect(fmt: str | None, pretty: bool, names: tuple[str, ...]) -> int:
     from podpy.cli.inspecting import print_inspect
 
     reports = cli_state().engine.secrets.inspect(names)
-    if not pretty or fmt:
+    if fmt is not None and fmt.strip().lower() != "json":
         return print_inspect(reports, fmt)
+    if not pretty:
+        from podpy.cli.render import render_json
+
+        render_json([r.data for r in reports if r.data is not None], out=sys.stdout, escape_html=True)
     code = 0
     for report in reports:
-        if report.data is not None:
+        if report.data is not None and pretty:
             sys.stdout.write(_pretty(report.data))
         if report.error:
             error_line(report.error)

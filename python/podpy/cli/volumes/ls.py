@@ -35,7 +35,7 @@ def ls(quiet: bool, noheading: bool, fmt: str | None, filters: tuple[str, ...]) 
 
     vols = cli_state().engine.volumes.list_volumes(parse_filters(filters))
     if fmt is not None and is_json(fmt):
-        render_json(vols, out=sys.stdout)
+        render_json(vols, out=sys.stdout, indent=2, escape_html=True)
         return 0
     if quiet and not fmt:
         for vol in vols:
