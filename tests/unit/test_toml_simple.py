@@ -21,6 +21,9 @@ ACCEPTED = [
     "top = 1\n[t]\nk=1\n",
     "a = true#comment\n",
     '[engine.runtimes]\nrunc = [\n  "/usr/bin/runc",\n  "/usr/sbin/runc",\n]\n',
+    '"quoted" = 1\n',
+    '[aliases]\n  # registries.conf.d/shortnames.conf\n  "fedora" = "registry.fedoraproject.org/fedora"\n'
+    '  \'lit\' = "x"\n"a.b" = "dotted in quotes is one key"\n"a=b"="eq"\n',
 ]
 
 DECLINED = [
@@ -32,7 +35,7 @@ DECLINED = [
     "k = 1979-05-27\n",
     "k = { a = 1 }\n",
     "a.b = 1\n",
-    '"quoted" = 1\n',
+    '"esc\\n" = 1\n',
     'k = """multi"""\n',
     "k = [1, 2]\n",
     "k = [[\"a\"]]\n",
@@ -50,6 +53,9 @@ INVALID = [
     "k = 1 2\n",
     "[t]\nx = 1\n[t.x]\n",
     "k = [\"a\",\n",
+    'a = 1\n"a" = 2\n',
+    '"a" "b" = 1\n',
+    '"a" 1\n',
 ]
 
 
