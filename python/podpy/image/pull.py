@@ -2,11 +2,14 @@
 
 A name is resolved to candidates (short names through aliases and the search list), each
 candidate to sources (mirrors, then the rewritten location). For a source: one manifest
-request; an image whose manifest digest the store already holds costs nothing more. Otherwise
+request (over registry/lean.py, so that a re-pull loads no HTTP library); an image whose
+manifest digest the store already holds costs nothing more. Otherwise
 the platform's manifest and the config are fetched and checked, and under the store lock
 the missing layers are downloaded in parallel and streamed into the extractor (see
 registry/feed.py), which verifies each compressed digest and the diffIDs; the image is
-recorded only when every layer is complete, and a failure leaves nothing behind.
+recorded only when every layer is complete, and a failure leaves nothing behind. Pulls in
+several processes meet at that lock: the later one then finds the layers present and
+downloads none of them again.
 """
 
 from __future__ import annotations
