@@ -37,6 +37,7 @@ def test_export_import_round_trip(podpy_bb: Podpy, tmp_path: object) -> None:
     with tarfile.open(fileobj=io.BytesIO(out)) as tar:
         names = sorted(m.name for m in tar.getmembers())
         owner = tar.getmember("g").uid, tar.getmember("g").gid
+        assert {m.uname for m in tar.getmembers()} == {""}
     assert names == ["g", "l", "sub", "sub/f"] and owner == (1000, 1001)
     path = os.path.join(str(tmp_path), "src.tar")
     assert podpy_bb("volume", "export", "-o", path, "src").stdout == ""

@@ -37,9 +37,15 @@ def export_volume(rt: Runtime, name: str, out: BinaryIO) -> None:
     try:
         with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:
             for entry in sorted(os.listdir(data)):
-                tar.add(os.path.join(data, entry), arcname=entry, recursive=True)
+                tar.add(os.path.join(data, entry), arcname=entry, recursive=True, filter=_numeric)
     finally:
         volumes.unmount(rt, vol.name)
+
+
+def _numeric(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    """Numeric owners only, as Podman writes them (the host's user names mean nothing in a volume)."""
+    info.uname = info.gname = ""
+    return info
 
 
 def import_volume(rt: Runtime, name: str, source: BinaryIO) -> None:
