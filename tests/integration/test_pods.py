@@ -96,7 +96,7 @@ def test_pod_memory_limit_oom(pp: Podpy) -> None:
 
 
 def test_pod_rm_force_leaves_nothing(pp: Podpy) -> None:
-    pod_id = pp("pod", "create", "--name", "gone").stdout.strip()
+    pod_id = pp("pod", "create", "--name", "gone", "-p", "80").stdout.strip()  # a bridge netns, a free host port
     pp("run", "-d", "--pod", "gone", "--name", "m1", "busybox", "sleep", "60")
     pp("run", "-d", "--pod", "gone", "--name", "m2", "busybox", "sleep", "60")
     pids = [int(pp("inspect", "--format", "{{.State.Pid}}", n).stdout) for n in ("m1", "m2")]
@@ -112,6 +112,12 @@ def test_pod_rm_force_leaves_nothing(pp: Podpy) -> None:
         assert pp.root not in f.read()
     netns_dir = os.path.join(pp.runroot, "netns")
     assert not os.path.isdir(netns_dir) or os.listdir(netns_dir) == []
+    for _ in range(50):  # the kernel deletes the namespace's veth pair in the background
+        if not [link for link in os.listdir("/sys/class/net") if link.startswith(f"vp{infra[:7]}")]:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the infra container's veth is still there")
     assert _cgroup_dirs(pod_id) == []
 
 
