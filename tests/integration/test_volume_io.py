@@ -160,3 +160,17 @@ def test_device_bind_volume(podpy_bb: Podpy) -> None:
         import shutil
 
         shutil.rmtree(host, ignore_errors=True)
+
+
+def test_parallel_starts_mount_a_tmpfs_volume_once(podpy_bb: Podpy) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    podpy_bb("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "pt")
+    names = [f"p{i}" for i in range(4)]
+    with ThreadPoolExecutor(len(names)) as pool:
+        list(pool.map(lambda n: podpy_bb("run", "-d", "--name", n, "-v", "pt:/t", "busybox", "sleep", "60"), names))
+    data = _data(podpy_bb, "pt")
+    assert _mount_points().count(data) == 1 and _mount_count(podpy_bb, "pt") == 4
+    podpy_bb("rm", "-f", *names)
+    assert data not in _mount_points() and _mount_count(podpy_bb, "pt") == 0
+    podpy_bb("volume", "rm", "pt")
