@@ -209,3 +209,12 @@ def test_rm_all_takes_pods_along(pp: Podpy) -> None:
     removed = pp("rm", "-a").stdout.split()
     assert len(removed) == 3
     assert pp("ps", "-aq").stdout == "" and pp("pod", "ps", "-q").stdout == ""
+
+
+def test_share_plus_and_run_rm_new_pod(pp: Podpy) -> None:
+    pp("pod", "create", "--name", "sp", "--share", "+pid")
+    assert pp.json("pod", "inspect", "sp")["SharedNamespaces"] == ["ipc", "net", "pid", "uts"]  # type: ignore[index]
+    procs = pp("run", "--rm", "--pod", "sp", "busybox", "ps", "-o", "pid,comm").stdout
+    assert "1 podpy-pause" in procs
+    pp("run", "--rm", "--pod", "new:tmp", "busybox", "true")
+    assert pp("pod", "ps", "--format", "{{.Name}}").stdout.split() == ["sp"]

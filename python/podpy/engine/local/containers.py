@@ -216,8 +216,12 @@ class ContainersEngine:
             if opts.detach:
                 handle.close()
                 return RunReport(ctr.id, None)
-            return RunReport(ctr.id, _attached_until_exit(rt, handle, ctr, remove=opts.remove, streams=streams,
-                                                          proxy=proxy))
+            code = _attached_until_exit(rt, handle, ctr, remove=opts.remove, streams=streams, proxy=proxy)
+            if opts.remove and opts.pod.startswith("new:"):
+                from podpy.engine.entities import PodRmOptions
+
+                self.engine.pods.remove([opts.pod[4:]], PodRmOptions(force=True, ignore=True))
+            return RunReport(ctr.id, code)
 
     def create(self, opts: RunOptions) -> str:
         return self._create(opts)[0].id

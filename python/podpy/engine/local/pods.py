@@ -30,7 +30,10 @@ def _share(opts: PodCreateOptions) -> list[str]:
 
     if opts.share is None:
         return list(DEFAULT_SHARE) if opts.infra else []
-    share = sorted({s.strip() for s in opts.share.split(",") if s.strip() and s.strip() != "none"})
+    text = opts.share
+    extra = text.startswith("+")  # Podman's --share=+pid: the defaults and more
+    words = {s.strip() for s in text.lstrip("+").split(",") if s.strip() and s.strip() != "none"}
+    share = sorted(words | set(DEFAULT_SHARE) if extra else words)
     for kind in share:
         if kind not in SHAREABLE:
             raise UsageError(f"invalid kernel namespace to share: {kind}. Options are: cgroup, ipc, net, pid, "
