@@ -209,6 +209,8 @@ def test_create_errors_leave_nothing(podpy: Podpy) -> None:
                        "invalid argument\n"),
         (["-o", "bogus=1", "v"], "Error: invalid mount option bogus for driver 'local': invalid argument\n"),
         (["-o", "uid=abc", "v"], "Error: cannot convert uid abc to integer: invalid argument\n"),
+        (["-o", "size=1m", "v"], "Error: volume options size and inodes not supported. Filesystem does not support "
+                                 "Project Quota\n"),
         (["--driver", "foo", "v"], "Error: volume v uses volume plugin foo but it could not be retrieved: no volume "
                                    "plugin with name foo available: required plugin missing\n"),
     ]:

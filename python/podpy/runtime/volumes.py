@@ -1,8 +1,9 @@
-"""Named and anonymous volumes of the local driver: a directory under the graph root, or a tmpfs on it.
+"""Named and anonymous volumes of the local driver: a directory under the graph root, or a filesystem
+(tmpfs, a device, a bind) mounted on it while it is used (podpy.runtime.volume_mounts).
 
 A volume is in use while a container's config names it; removal is refused then (or, forced, removes
 those containers first). A new volume takes a copy of the image's content at its mount point the first
-time a container mounts it, unless the mount says nocopy.
+time a container mounts it, unless the mount or the volume says nocopy.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from podpy.state.records import Container
 
 _NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
-_OPTION_KEYS = ("type", "device", "o", "uid", "gid", "size", "copy", "nocopy")
+_OPTION_KEYS = ("type", "device", "o", "uid", "gid", "size", "inodes", "copy", "nocopy")
 
 
 @record
@@ -94,6 +95,9 @@ def _check_options(options: dict[str, str]) -> None:
     for key, value in options.items():
         if key not in _OPTION_KEYS:
             raise UsageError(f"invalid mount option {key} for driver 'local': invalid argument")
+        if key in ("size", "inodes"):  # quotas: not on the filesystems podpy supports (tmpfs takes o=size=)
+            raise UsageError("volume options size and inodes not supported. Filesystem does not support Project "
+                             "Quota")
         if key in ("uid", "gid") and not value.isdigit():
             raise UsageError(f"cannot convert {key} {value} to integer: invalid argument")
 
