@@ -12,6 +12,7 @@ Layers go up in parallel; the config and the manifest last.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -45,9 +46,12 @@ LAYER_MEDIA = {
     (OCI_MANIFEST, "zstd"): "application/vnd.oci.image.layer.v1.tar+zstd",
     (DOCKER_MANIFEST, "gzip"): "application/vnd.docker.image.rootfs.diff.tar.gzip",
 }
-DEFAULT_LEVEL = {"gzip": 6, "zstd": 3}
+# zlib's level 3 gives blobs within ~2% of the size containers/image's gzip (klauspost's, level 5) gives,
+# at twice the speed of zlib's 6: compression is most of a push's time.
+DEFAULT_LEVEL = {"gzip": 3, "zstd": 3}
 PARALLEL = 4
 _READ = 1 << 20
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 
 
 @record
@@ -227,6 +231,10 @@ class Pusher:
         os.makedirs(tmp_dir, mode=0o700, exist_ok=True)
         fd, path = tempfile.mkstemp(dir=tmp_dir, prefix="podpy-push-")
         r, w = os.pipe()
+        try:
+            fcntl.fcntl(w, F_SETPIPE_SZ, _READ)  # fewer hand-overs between the writer and this thread
+        except OSError:
+            pass
         failed: list[BaseException] = []
 
         def produce() -> None:
