@@ -184,7 +184,7 @@ def test_pause_kill_top_stats(pp: Podpy) -> None:
     pp("pod", "unpause", "ops")
     top = pp("pod", "top", "ops").stdout
     assert "podpy-pause" in top and "sleep 60" in top
-    stats = pp("pod", "stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "ops").stdout.split("\n")
+    stats = pp("pod", "stats", "--no-stream", "--format", "{{.Name}} {{.PIDS}}", "ops").stdout.split("\n")
     assert "worker 1" in stats
     pp("pod", "kill", "ops")
     for _ in range(50):

@@ -1,10 +1,44 @@
-"""podpy pod stats: the resource use of the running containers of the pods (container stats' table)."""
+"""podpy pod stats: resource use of the running containers of pods, in Podman's pod stats table."""
 
 from __future__ import annotations
+
+import sys
+import time
 
 import click
 
 from podpy.cli.state import cli_state
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from podpy.engine.entities import ContainerStats
+
+DEFAULT_FORMAT = ("table {{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t{{.Mem}}\t{{.NetIO}}\t"
+                  "{{.BlockIO}}\t{{.PIDS}}")
+HEADERS = {"Pod": "POD", "CID": "CID", "Name": "NAME", "CPU": "CPU %", "MemUsage": "MEM USAGE/ LIMIT",
+           "Mem": "MEM %", "NetIO": "NET IO", "BlockIO": "BLOCK IO", "PIDS": "PIDS"}
+
+
+class PodStatsRow:
+    """Podman's pod stats fields (strings, as its templates see them)."""
+
+    def __init__(self, pod_id: str, data: ContainerStats, cpu_percent: float) -> None:
+        from podpy.cli.containers.stats import human
+
+        self.Pod = pod_id[:12]
+        self.CID = data.ID[:12]
+        self.Name = data.Name
+        self.CPU = f"{cpu_percent:.2f}%"
+        self.MemUsage = f"{human(data.MemUsage)} / {human(data.MemLimit)}"
+        self.Mem = f"{(data.MemUsage / data.MemLimit * 100) if data.MemLimit else 0.0:.2f}%"
+        self.NetIO = f"{human(data.NetInput)} / {human(data.NetOutput)}"
+        self.BlockIO = f"{human(data.BlockInput)} / {human(data.BlockOutput)}"
+        self.PIDS = str(data.PIDs)
+
+    def json(self) -> dict[str, str]:
+        return {"pod": self.Pod, "cid": self.CID, "name": self.Name, "cpu_percent": self.CPU,
+                "mem_usage": self.MemUsage, "mem_percent": self.Mem, "net_io": self.NetIO,
+                "block_io": self.BlockIO, "pids": self.PIDS}
 
 
 @click.command("stats", help="Display a live stream of resource usage statistics for the containers in one or "
@@ -16,17 +50,39 @@ from podpy.cli.state import cli_state
               "template")
 @click.option("-i", "--interval", default=5, help="Time in seconds between stats reports")
 @click.argument("names", nargs=-1)
-@click.pass_context
-def stats(ctx: click.Context, all_pods: bool, no_stream: bool, no_reset: bool, fmt: str | None, interval: int,
+def stats(all_pods: bool, no_stream: bool, no_reset: bool, fmt: str | None, interval: int,
           names: tuple[str, ...]) -> int:
-    from podpy.cli.containers.stats import stats as container_stats
+    import json
 
-    pods = cli_state().engine.pods
+    from podpy.cli.render import is_json, render
+    from podpy.errors import UsageError
+
+    if interval < 1:
+        raise UsageError("stats requires an interval of at least one second")
+    engine = cli_state().engine
     if all_pods or not names:
-        names = tuple(p.Id for p in pods.list_pods())
-    ids = tuple(cid for name in names for cid in pods.member_names(name, running=True))
-    if not ids:
-        return 0
-    result: int = ctx.invoke(container_stats, show_all=False, no_stream=no_stream, no_reset=no_reset,
-                             no_trunc=False, fmt=fmt, interval=interval, latest=False, names=ids)
-    return result
+        names = tuple(p.Id for p in engine.pods.list_pods())
+    previous: dict[str, ContainerStats] = {}
+    tty = sys.stdout.isatty()
+    while True:
+        owner = {cid: engine.pods.inspect([name])[0]["Id"] for name in names
+                 for cid in engine.pods.member_names(name, running=True)}
+        rows = []
+        for sample in engine.containers.stats(list(owner)) if owner else []:
+            before = previous.get(sample.ID)
+            if before is not None and sample.SystemNano > before.SystemNano:
+                cpu = (sample.CPUNano - before.CPUNano) / (sample.SystemNano - before.SystemNano) * 100
+            else:
+                cpu = sample.CPUNano / (sample.UpTime * 1e9) * 100 if sample.UpTime > 0 else 0.0
+            rows.append(PodStatsRow(str(owner[sample.ID]), sample, cpu))
+            previous[sample.ID] = sample
+        if tty and not no_stream and not no_reset:
+            sys.stdout.write("\033[2J\033[H")
+        if fmt is not None and is_json(fmt):
+            sys.stdout.write(json.dumps([r.json() for r in rows], indent=1) + "\n")
+        else:
+            render(rows, fmt, default_format=DEFAULT_FORMAT, headers=HEADERS, out=sys.stdout)
+        sys.stdout.flush()
+        if no_stream:
+            return 0
+        time.sleep(interval)
