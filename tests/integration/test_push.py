@@ -250,3 +250,57 @@ def test_push_to_oci_archive(podpy_bb: Podpy, tmp_path: object) -> None:
     archive = os.path.join(str(tmp_path), "bb.tar")
     ok(podpy_bb, "push", "localhost/busybox", f"oci-archive:{archive}")
     assert json.loads(skopeo("inspect", f"oci-archive:{archive}"))["Os"] == "linux"
+
+
+def test_repush_and_push_to_another_repository_reuse_the_blob(podpy_bb: Podpy, registry: Registry) -> None:
+    """The blob-info cache: a second push neither compresses nor uploads the layer again; a push of the
+    same image to another repository of the registry mounts it from the first one."""
+    ok(podpy_bb, "push", "-q", "--tls-verify=false", "localhost/busybox", f"{registry.host}/podpy/reuse-a:1")
+    before = len(access_log(registry))
+    ok(podpy_bb, "push", "-q", "--tls-verify=false", "localhost/busybox", f"{registry.host}/podpy/reuse-a:2")
+    ok(podpy_bb, "push", "-q", "--tls-verify=false", "localhost/busybox", f"{registry.host}/podpy/reuse-b:1")
+    log = access_log(registry)[before:]
+    assert not [line for line in log if "/blobs/uploads/" in line and ("PUT " in line or "PATCH " in line)], log
+    assert any("/v2/podpy/reuse-b/blobs/uploads/?mount=" in line and '" 201 ' in line for line in log), log
+    assert manifest_digest(registry, "podpy/reuse-a:1") == manifest_digest(registry, "podpy/reuse-b:1")
+
+
+def test_chunked_and_monolithic_uploads(registry: Registry) -> None:
+    """upload.py's primitives straight against the registry: PATCH chunks with Content-Range above the
+    threshold, one PUT below it, HEAD for a present blob, a mount, and a manifest PUT."""
+    import hashlib
+    import io
+
+    from podpy.image.registry import upload
+    from podpy.image.registry.client import RegistryClient
+    from podpy.image.registry.options import ClientOptions
+
+    client = RegistryClient(registry.host, ClientOptions(tls_verify=False))
+    try:
+        client.ping()
+        data = os.urandom(3 << 20)
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        before = len(access_log(registry))
+        sent: list[int] = []
+        assert upload.upload_blob(client, "podpy/chunks", digest, len(data), lambda: io.BytesIO(data),
+                                  chunk_threshold=1 << 20, chunk_size=1 << 20, on_bytes=sent.append) == upload.UPLOADED
+        assert sum(sent) == len(data)
+        log = access_log(registry)[before:]
+        assert len([line for line in log if "PATCH /v2/podpy/chunks/blobs/uploads/" in line]) == 3, log
+        with open(registry.blob_path(digest), "rb") as f:
+            assert f.read() == data
+        assert upload.blob_exists(client, "podpy/chunks", digest) == len(data)
+        assert upload.upload_blob(client, "podpy/chunks", digest, len(data), lambda: io.BytesIO(data)) == upload.EXISTS
+        assert upload.upload_blob(client, "podpy/chunks2", digest, len(data), lambda: io.BytesIO(data),
+                                  mount_from=["podpy/chunks"]) == upload.MOUNTED
+        config = json.dumps({"architecture": "amd64", "os": "linux",
+                             "rootfs": {"type": "layers", "diff_ids": []}}).encode()
+        config_digest = upload.upload_bytes(client, "podpy/chunks2", config)
+        manifest = json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                               "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                          "digest": config_digest, "size": len(config)},
+                               "layers": []}).encode()
+        got = upload.put_manifest(client, "podpy/chunks2", "v1", manifest, OCI_MANIFEST)
+        assert got == "sha256:" + hashlib.sha256(manifest).hexdigest() == manifest_digest(registry, "podpy/chunks2:v1")
+    finally:
+        client.close()

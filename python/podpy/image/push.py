@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -31,7 +32,7 @@ from podpy.image.references import Reference, parse
 from podpy.image.registry.client import RegistryClient
 from podpy.image.registry.manifests import DOCKER_MANIFEST, LAYER_TYPES, OCI_MANIFEST
 from podpy.image.registry.options import ClientOptions
-from podpy.image.registry.upload import blob_exists, mount_blob, put_manifest, upload_blob, upload_bytes
+from podpy.image.registry.upload import blob_exists, mount_blob, put_manifest, upload_blob
 from podpy.image.save import SaveItem, _LayerOut, _prepare, _write_layer
 from podpy.storage.records import Image
 from podpy.storage.store import Store
@@ -152,7 +153,10 @@ class Pusher:
             self.progress.finish_blobs()
             config_digest = _sha256(out.config_raw)
             self.progress.line(f"Copying config {config_digest}")
-            upload_bytes(client, repo, out.config_raw)
+            config_raw = out.config_raw
+            upload_blob(client, repo, config_digest, len(config_raw), lambda: io.BytesIO(config_raw),
+                        mount_from=_unique(cache.locations(config_digest, client.registry) + mount_from, repo))
+            cache.record_location(config_digest, client.registry, repo)
             self.progress.line("Writing manifest to image destination")
             body = self._manifest(image, target, config_digest, len(out.config_raw), blobs)
             digest = _sha256(body)
