@@ -157,7 +157,8 @@ def inspect_container(rt: Runtime, ctr: Container) -> dict[str, Any]:
                     "RW": "ro" not in m["options"], "Propagation": next(
                         (o for o in m["options"] if o.endswith(("shared", "slave", "private"))), "")}
                    for m in cfg.mounts],
-        "Dependencies": [],
+        "Dependencies": sorted({m.partition(":")[2] for m in (cfg.network_mode, *cfg.namespaces.values())
+                                if m.startswith("container:")}),
         "NetworkSettings": _network_settings(rt, ctr),
         "Namespace": "",
         "IsInfra": _is_infra(rt, cfg),
