@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from podpy.define.states import ContainerStatus
-from podpy.errors import InvalidStateError, PodpyError
+from podpy.errors import InvalidStateError, NoSuchContainer, PodpyError
 from podpy.runtime.runtime import Runtime
 from podpy.state.pods import Pod, PodConfig
 from podpy.state.records import Container
@@ -158,7 +158,10 @@ def remove(rt: Runtime, pod: Pod, *, force: bool, timeout: int | None = None) ->
             f"container {busy[0].id} as it is {busy[0].state.status.value} - running or paused containers "
             "cannot be removed without force: container state improper")
     for ctr in reversed(ctrs):
-        ops.remove(rt, ctr.id, force=True, with_pod=True)
+        try:
+            ops.remove(rt, ctr.id, force=True, with_pod=True)
+        except NoSuchContainer:
+            pass  # removed meanwhile (its own --rm)
     podcgroup.remove(pod.config.cgroup_parent)
     rt.state.remove_pod(pod.id)
 

@@ -99,12 +99,21 @@ def remove(parent: str) -> None:
 
 
 def _rmdir(path: str) -> None:
-    try:
-        os.rmdir(path)
-    except FileNotFoundError:
-        pass
-    except OSError as e:
-        raise PodpyError(f"removing the pod's cgroup {path}: {e.strerror}") from e
+    """A killed process may linger in the cgroup a moment after its exit was seen: EBUSY is retried."""
+    import errno
+    import time
+
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError as e:
+            if e.errno != errno.EBUSY or time.monotonic() > deadline:
+                raise PodpyError(f"removing the pod's cgroup {path}: {e.strerror}") from e
+            time.sleep(0.02)
 
 
 def memory_limit_hit(parent: str) -> bool:
