@@ -125,7 +125,12 @@ class Pusher:
             settings = replace(settings, on_retry=self.progress.warning)
         client = RegistryClient(dest.domain, settings, insecure=insecure_registry(dest.domain, conf))
         try:
-            client.ping()  # settles https or http (and the auth scheme) before layers go up in parallel
+            try:
+                client.ping()  # settles https or http (and the auth scheme) before layers go up in parallel
+            except RegistryError as e:
+                if str(e).startswith("pinging"):
+                    raise
+                raise type(e)(f"pinging container registry {dest.domain}: {e}", hint=e.hint) from e
             return self._push(client, image, dest)
         finally:
             client.close()
@@ -199,7 +204,11 @@ class Pusher:
         registry = client.registry
         location = ""
         for digest, size in blob.known:
-            if blob_exists(client, repo, digest) is not None:
+            try:
+                present = blob_exists(client, repo, digest)
+            except RegistryError as e:
+                raise type(e)(f"trying to reuse blob {digest} at destination: {e}", hint=e.hint) from e
+            if present is not None:
                 blob.digest, blob.size = digest, size
                 cache.record_location(digest, registry, repo)
                 return

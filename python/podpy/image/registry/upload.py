@@ -19,7 +19,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
-from podpy.errors import DigestMismatch, RegistryError
+from podpy.errors import AuthenticationError, DigestMismatch, RegistryError
 from podpy.image.registry.client import RegistryClient, Reply, status_error
 
 PUSH = "pull,push"
@@ -51,7 +51,10 @@ def blob_exists(client: RegistryClient, repo: str, digest: str) -> int | None:
             return -1
     if reply.status == 404:
         return None
-    raise status_error(reply.status, reply.body, f"checking whether a blob {digest} exists in {client.registry}/{repo}")
+    what = f"checking whether a blob {digest} exists in {client.registry}/{repo}"
+    if reply.status == 401:  # a HEAD has no error body: distribution's client words it so
+        raise AuthenticationError(f"{what}: authentication required")
+    raise status_error(reply.status, reply.body, what)
 
 
 def _location(client: RegistryClient, reply: Reply, what: str) -> str:
