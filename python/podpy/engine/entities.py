@@ -544,18 +544,18 @@ class PodContainerInfo:
 
 @record
 class ListPod:
-    """One row of `pod ps`, with Podman's field names."""
+    """One row of `pod ps`, with Podman's field names in its JSON order."""
 
-    Id: str
-    Name: str
-    Status: str
-    Created: str
-    InfraId: str
-    Labels: dict[str, str]
-    Containers: list[PodContainerInfo]
     Cgroup: str = ""
+    Containers: list[PodContainerInfo] = field(default_factory=list)
+    Created: str = ""
+    Id: str = ""
+    InfraId: str = ""
+    Name: str = ""
     Namespace: str = ""
     Networks: list[str] = field(default_factory=list)
+    Status: str = ""
+    Labels: dict[str, str] = field(default_factory=dict)
 
 
 @record

@@ -26,7 +26,7 @@ def inspect(fmt: str | None, latest: bool, names: tuple[str, ...]) -> int:
         raise UsageError("you must provide at least one name or id")
     reports = engine.inspect(names)
     if fmt is None or is_json(fmt):
-        render_json(reports[0] if len(reports) == 1 else reports, out=sys.stdout)
+        render_json(reports[0] if len(reports) == 1 else reports, out=sys.stdout, indent=5)  # Podman: 5 spaces
         return 0
     render_template_lines([GoStruct(r) for r in reports], fmt, out=sys.stdout)
     return 0

@@ -65,7 +65,7 @@ def ps(quiet: bool, no_trunc: bool, noheading: bool, fmt: str | None, filters: t
     if latest:
         pods = pods[:1]
     if fmt is not None and is_json(fmt):
-        render_json(pods, out=sys.stdout)
+        render_json(pods, out=sys.stdout, indent=2)
         return 0
     if quiet and not fmt:
         for pod in pods:

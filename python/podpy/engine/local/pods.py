@@ -257,7 +257,7 @@ class PodsEngine:
             row = ListPod(Id=pod.id, Name=pod.name, Status=pods.status(pod, ctrs), Created=pod.config.created_at,
                           InfraId=pod.infra_id, Labels=dict(pod.config.labels),
                           Containers=[PodContainerInfo(c.id, c.name, c.state.status.value) for c in ctrs],
-                          Cgroup=pod.config.cgroup_parent,
+                          Cgroup="/podpy",
                           Networks=[n for c in ctrs if c.id == pod.infra_id for n in c.config.networks])
             if matches(row, parsed):
                 out.append(row)
