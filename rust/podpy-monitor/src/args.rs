@@ -5,15 +5,13 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 pub const USAGE: &str = "usage: podpy-monitor --cid ID --runtime PATH [--runtime-root DIR] --bundle DIR \
---pidfile PATH [--runtime-log PATH] [--log-driver k8s-file|json-file|none|passthrough] [--log-path PATH] \
+--pidfile PATH [--runtime-log PATH] [--log-driver k8s-file|none|passthrough] [--log-path PATH] \
 [--log-size-max BYTES] --exit-file PATH [--sync-fd N] [--attach] [--terminal] [--stdin] [--create] \
 [--attach-socket PATH] [--attach-fd N] [--exec-process PATH] [--exit-command ARG]... [--log-level debug]";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogDriver {
     K8sFile,
-    /// Docker's format: one JSON object (log, stream, time) per line.
-    JsonFile,
     None,
     /// The runtime and container get the monitor's own stdin/stdout/stderr (the CLI's).
     Passthrough,
@@ -22,7 +20,7 @@ pub enum LogDriver {
 impl LogDriver {
     /// Whether the driver writes a log file.
     pub fn writes_file(self) -> bool {
-        matches!(self, LogDriver::K8sFile | LogDriver::JsonFile)
+        matches!(self, LogDriver::K8sFile)
     }
 }
 
@@ -145,8 +143,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
             "--runtime-log" => runtime_log = Some(PathBuf::from(value)),
             "--log-driver" => {
                 log_driver = match text(&value).as_str() {
-                    "k8s-file" => LogDriver::K8sFile,
-                    "json-file" => LogDriver::JsonFile,
+                    // As Podman 4.3.1 hands conmon: json-file is written as k8s-file.
+                    "k8s-file" | "json-file" => LogDriver::K8sFile,
                     "none" => LogDriver::None,
                     "passthrough" => LogDriver::Passthrough,
                     other => {
@@ -200,7 +198,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Config, String>
         return Err("--attach-fd and --sync-fd must differ".into());
     }
     if cfg.log_driver.writes_file() && cfg.log_path.is_none() {
-        return Err("--log-driver k8s-file and json-file need --log-path".into());
+        return Err("--log-driver k8s-file (or json-file) needs --log-path".into());
     }
     if cfg.create && cfg.exec_process.is_some() {
         return Err("--create and --exec-process exclude each other".into());
@@ -261,7 +259,7 @@ mod tests {
     #[test]
     fn log_drivers_and_size() {
         for (name, driver) in [
-            ("json-file", LogDriver::JsonFile),
+            ("json-file", LogDriver::K8sFile),
             ("passthrough", LogDriver::Passthrough),
         ] {
             let mut a = args(BASE);

@@ -33,16 +33,6 @@ impl Stream {
     }
 }
 
-/// How records are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `TIMESTAMP STREAM F|P TEXT\n`, local time with its offset.
-    K8s,
-    /// `{"log":"TEXT\n","stream":"stdout","time":"UTC"}`: a record whose text lacks the final
-    /// newline is partial, as Docker writes them.
-    Json,
-}
-
 /// The pieces of a chunk: each line (without its newline) and whether it is partial.
 fn records(chunk: &[u8]) -> impl Iterator<Item = (&[u8], bool)> {
     let mut rest = chunk;
@@ -66,54 +56,27 @@ fn records(chunk: &[u8]) -> impl Iterator<Item = (&[u8], bool)> {
     })
 }
 
-/// Append one record to `out`.
-fn format_record(
-    out: &mut Vec<u8>,
-    format: Format,
-    timestamp: &str,
-    stream: Stream,
-    line: &[u8],
-    partial: bool,
-) {
-    match format {
-        Format::K8s => {
-            out.extend_from_slice(timestamp.as_bytes());
-            out.push(b' ');
-            out.extend_from_slice(stream.name().as_bytes());
-            out.extend_from_slice(if partial { b" P " } else { b" F " });
-            out.extend_from_slice(line);
-            out.push(b'\n');
-        }
-        Format::Json => {
-            let mut text = String::from_utf8_lossy(line).into_owned();
-            if !partial {
-                text.push('\n');
-            }
-            let mut s = String::with_capacity(text.len() + 80);
-            s.push_str("{\"log\":");
-            crate::protocol::json_string(&mut s, &text);
-            s.push_str(",\"stream\":\"");
-            s.push_str(stream.name());
-            s.push_str("\",\"time\":\"");
-            s.push_str(timestamp);
-            s.push_str("\"}\n");
-            out.extend_from_slice(s.as_bytes());
-        }
-    }
+/// Append one record to `out` (`TIMESTAMP STREAM F|P TEXT\n`, local time with its offset).
+fn format_record(out: &mut Vec<u8>, timestamp: &str, stream: Stream, line: &[u8], partial: bool) {
+    out.extend_from_slice(timestamp.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(stream.name().as_bytes());
+    out.extend_from_slice(if partial { b" P " } else { b" F " });
+    out.extend_from_slice(line);
+    out.push(b'\n');
 }
 
 /// Append the k8s-file records for one chunk of output to `out`.
 #[cfg(test)]
 pub fn format_chunk(out: &mut Vec<u8>, timestamp: &str, stream: Stream, chunk: &[u8]) {
     for (line, partial) in records(chunk) {
-        format_record(out, Format::K8s, timestamp, stream, line, partial);
+        format_record(out, timestamp, stream, line, partial);
     }
 }
 
 pub struct LogFile {
     file: File,
     path: PathBuf,
-    format: Format,
     /// 0: no limit. Otherwise the file is restarted (conmon's behaviour) before a record
     /// would take it past this size.
     size_max: u64,
@@ -131,13 +94,12 @@ fn open_append(path: &Path) -> io::Result<File> {
 }
 
 impl LogFile {
-    pub fn open(path: &Path, format: Format, size_max: u64) -> io::Result<LogFile> {
+    pub fn open(path: &Path, size_max: u64) -> io::Result<LogFile> {
         let file = open_append(path)?;
         let written = file.metadata().map_or(0, |m| m.len());
         Ok(LogFile {
             file,
             path: path.to_owned(),
-            format,
             size_max,
             written,
             buf: Vec::with_capacity(9 * 1024),
@@ -170,15 +132,12 @@ impl LogFile {
         stream: Stream,
         chunk: &[u8],
     ) -> io::Result<()> {
-        let stamp = match self.format {
-            Format::K8s => timefmt::local(secs, nanos),
-            Format::Json => timefmt::utc(secs, nanos),
-        };
+        let stamp = timefmt::local(secs, nanos);
         self.buf.clear();
         let mut result = Ok(());
         for (line, partial) in records(chunk) {
             let before = self.buf.len();
-            format_record(&mut self.buf, self.format, &stamp, stream, line, partial);
+            format_record(&mut self.buf, &stamp, stream, line, partial);
             let size_before = self.written + before as u64;
             if self.size_max > 0
                 && size_before > 0
@@ -226,24 +185,6 @@ mod tests {
         assert_eq!(out, b"T stderr F x y\n");
     }
 
-    fn json(line: &[u8], partial: bool) -> String {
-        let mut out = Vec::new();
-        format_record(&mut out, Format::Json, "T", Stream::Stderr, line, partial);
-        String::from_utf8(out).unwrap()
-    }
-
-    #[test]
-    fn json_records() {
-        assert_eq!(
-            json(b"a \"q\"\t", false),
-            "{\"log\":\"a \\\"q\\\"\\t\\n\",\"stream\":\"stderr\",\"time\":\"T\"}\n"
-        );
-        assert_eq!(
-            json(b"p\xff", true),
-            "{\"log\":\"p\u{fffd}\",\"stream\":\"stderr\",\"time\":\"T\"}\n"
-        );
-    }
-
     fn temp_dir(tag: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("podpy-log-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -254,19 +195,17 @@ mod tests {
     fn restarts_the_file_before_it_would_pass_the_limit() {
         let dir = temp_dir("rotate");
         let path = dir.join("ctr.log");
-        // Each record of "lineN\n" at timestamp 0 UTC in JSON is 64 bytes or so; use k8s in UTC
-        // terms by measuring one record first.
+        // Records at one timestamp have one size: measure one first.
         let mut one = Vec::new();
         format_record(
             &mut one,
-            Format::Json,
-            &timefmt::utc(0, 0),
+            &timefmt::local(0, 0),
             Stream::Stdout,
             b"xxxx",
             false,
         );
         let rec = one.len() as u64;
-        let mut log = LogFile::open(&path, Format::Json, rec * 3).unwrap();
+        let mut log = LogFile::open(&path, rec * 3).unwrap();
         log.write_chunk(0, 0, Stream::Stdout, b"xxxx\nxxxx\n")
             .unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().len(), rec * 2);
@@ -278,12 +217,12 @@ mod tests {
         assert_ne!(std::fs::metadata(&path).unwrap().ino(), before);
         drop(log);
         // Reopened: the size so far counts.
-        let mut log = LogFile::open(&path, Format::Json, rec * 2).unwrap();
+        let mut log = LogFile::open(&path, rec * 2).unwrap();
         log.write_chunk(0, 0, Stream::Stdout, b"xxxx\nxxxx\n")
             .unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().len(), rec);
         // A single record over the limit is still written whole.
-        let mut log = LogFile::open(&path, Format::K8s, 4).unwrap();
+        let mut log = LogFile::open(&path, 4).unwrap();
         log.write_chunk(0, 0, Stream::Stdout, b"long line\n")
             .unwrap();
         assert!(std::fs::read_to_string(&path)

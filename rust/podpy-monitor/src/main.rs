@@ -2,7 +2,7 @@
 //!
 //! It runs `RUNTIME run --detach` (`create` for `podpy init`, `exec --detach` for an exec
 //! session), reports the container pid (or the runtime's own error) on the sync fd, logs
-//! the container's stdout/stderr (or its tty) in k8s-file or json-file format (or hands the
+//! the container's stdout/stderr (or its tty) in the k8s-file format (or hands the
 //! runtime its own stdio with the passthrough driver), serves the
 //! attach socket (output to every client, stdin and resizes from them), records
 //! the exit code in the exit file, deletes the runtime state and finally becomes
@@ -185,13 +185,8 @@ impl Monitor {
             Err(e) => return self.fail(format!("podpy-monitor: signalfd: {e}"), NO_RUNTIME_EXIT),
         };
         if self.cfg.log_driver.writes_file() {
-            let format = if self.cfg.log_driver == LogDriver::JsonFile {
-                logfile::Format::Json
-            } else {
-                logfile::Format::K8s
-            };
             if let Some(path) = self.cfg.log_path.clone() {
-                match LogFile::open(&path, format, self.cfg.log_size_max) {
+                match LogFile::open(&path, self.cfg.log_size_max) {
                     Ok(log) => self.log = Some(log),
                     Err(e) => {
                         return self.fail(
