@@ -218,3 +218,11 @@ def test_share_plus_and_run_rm_new_pod(pp: Podpy) -> None:
     assert "1 podpy-pause" in procs
     pp("run", "--rm", "--pod", "new:tmp", "busybox", "true")
     assert pp("pod", "ps", "--format", "{{.Name}}").stdout.split() == ["sp"]
+
+
+def test_pod_cpuset_and_shares(pp: Podpy) -> None:
+    pp("pod", "create", "--name", "cs", "--cpuset-cpus", "0", "--cpu-shares", "512")
+    out = pp("run", "--rm", "--pod", "cs", "busybox", "sh", "-c", "grep Cpus_allowed_list /proc/self/status").stdout
+    assert out.split() == ["Cpus_allowed_list:", "0"]
+    data = pp.json("pod", "inspect", "cs")
+    assert isinstance(data, dict) and data["cpuset_cpus"] == "0" and data["cpu_shares"] == 512

@@ -533,6 +533,10 @@ class PodCreateOptions:
     cpus: str = ""
     memory: str = ""
     pids_limit: int | None = None
+    memory_swap: str = ""
+    cpu_shares: int | None = None
+    cpuset_cpus: str = ""
+    cpuset_mems: str = ""
 
 
 @record

@@ -53,9 +53,7 @@ def add(rt: Runtime, config: PodConfig, make_infra: Callable[[PodConfig], Contai
     rt.state.add_pod(config)
     pod = Pod(config)
     try:
-        res = config.resources
-        podcgroup.create(config.id, memory=int(res.get("memory", 0)), cpus=float(res.get("cpus", 0.0)),
-                         pids_limit=int(res.get("pids_limit", 0)))
+        podcgroup.create(config.id, config.resources)
         if make_infra is not None:
             infra = make_infra(config)
             rt.state.set_pod_infra(config.id, infra.id)
@@ -173,9 +171,7 @@ def ensure_cgroup(rt: Runtime, pod_id: str) -> None:
     pod = rt.state.get_pod(pod_id)
     if pod is None or podcgroup.exists(pod.config.cgroup_parent):
         return
-    res = pod.config.resources
-    podcgroup.create(pod.id, memory=int(res.get("memory", 0)), cpus=float(res.get("cpus", 0.0)),
-                     pids_limit=int(res.get("pids_limit", 0)))
+    podcgroup.create(pod.id, pod.config.resources)
 
 
 def refuse_infra_removal(rt: Runtime, ctr: Container) -> None:

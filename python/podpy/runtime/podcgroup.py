@@ -8,6 +8,8 @@ there, and removes the directory from every hierarchy with the pod.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from podpy.errors import PodpyError
 
@@ -32,21 +34,28 @@ def _write(path: str, value: str) -> None:
         raise PodpyError(f"setting the pod's cgroup limit {path}: {e.strerror}") from e
 
 
-def create(pod_id: str, *, memory: int = 0, cpus: float = 0.0, pids_limit: int = 0) -> str:
-    """Make the pod's cgroup with its limits (0: none); returns the parent path."""
+def create(pod_id: str, resources: Mapping[str, Any]) -> str:
+    """Make the pod's cgroup with its limits (``resources``: memory, memory_swap, cpus, cpu_shares, cpuset_cpus,
+    cpuset_mems, pids_limit; absent or 0: none); returns the parent path."""
     rel = parent_path(pod_id).lstrip("/")
+    memory, swap = int(resources.get("memory", 0)), int(resources.get("memory_swap", 0))
+    cpus, shares = float(resources.get("cpus", 0.0)), int(resources.get("cpu_shares", 0))
+    cpuset_cpus, cpuset_mems = str(resources.get("cpuset_cpus", "")), str(resources.get("cpuset_mems", ""))
+    pids_limit = int(resources.get("pids_limit", 0))
     if _unified():
         base = os.path.join(CGROUP_ROOT, rel)
         _enable_v2_controllers(os.path.dirname(base))
         os.makedirs(base, exist_ok=True)
         _enable_v2_controllers(base)
-        if memory:
-            _write(os.path.join(base, "memory.max"), str(memory))
-            _write(os.path.join(base, "memory.swap.max"), "0")
-        if cpus:
-            _write(os.path.join(base, "cpu.max"), f"{int(cpus * CFS_PERIOD_US)} {CFS_PERIOD_US}")
-        if pids_limit:
-            _write(os.path.join(base, "pids.max"), str(pids_limit))
+        v2 = {"memory.max": str(memory) if memory else "",
+              "memory.swap.max": ("max" if swap < 0 else str(max(swap - memory, 0))) if memory else "",
+              "cpu.max": f"{int(cpus * CFS_PERIOD_US)} {CFS_PERIOD_US}" if cpus else "",
+              "cpu.weight": str(1 + (shares - 2) * 9999 // 262142) if shares else "",
+              "cpuset.cpus": cpuset_cpus, "cpuset.mems": cpuset_mems,
+              "pids.max": str(pids_limit) if pids_limit else ""}
+        for name, value in v2.items():
+            if value:
+                _write(os.path.join(base, name), value)
         return parent_path(pod_id)
     for controller in ("memory", "cpu", "pids"):
         if os.path.isdir(os.path.join(CGROUP_ROOT, controller)):
@@ -54,15 +63,39 @@ def create(pod_id: str, *, memory: int = 0, cpus: float = 0.0, pids_limit: int =
     if memory:
         base = os.path.join(CGROUP_ROOT, "memory", rel)
         _write(os.path.join(base, "memory.limit_in_bytes"), str(memory))
-        if os.path.exists(os.path.join(base, "memory.memsw.limit_in_bytes")):
-            _write(os.path.join(base, "memory.memsw.limit_in_bytes"), str(memory))
+        if swap >= 0 and os.path.exists(os.path.join(base, "memory.memsw.limit_in_bytes")):
+            # No swap unless --memory-swap asks for it: the limit OOM-kills, as the tests expect.
+            _write(os.path.join(base, "memory.memsw.limit_in_bytes"), str(max(swap, memory)))
+    base = os.path.join(CGROUP_ROOT, "cpu", rel)
     if cpus:
-        base = os.path.join(CGROUP_ROOT, "cpu", rel)
         _write(os.path.join(base, "cpu.cfs_period_us"), str(CFS_PERIOD_US))
         _write(os.path.join(base, "cpu.cfs_quota_us"), str(int(cpus * CFS_PERIOD_US)))
+    if shares:
+        _write(os.path.join(base, "cpu.shares"), str(shares))
+    if cpuset_cpus or cpuset_mems:
+        _v1_cpuset(rel, cpuset_cpus, cpuset_mems)
     if pids_limit:
         _write(os.path.join(CGROUP_ROOT, "pids", rel, "pids.max"), str(pids_limit))
     return parent_path(pod_id)
+
+
+def _v1_cpuset(rel: str, cpus: str, mems: str) -> None:
+    """A v1 cpuset directory needs its CPUs and memory nodes before a child can be made: each level on the way
+    gets its parent's where unset, the pod's own the given ones."""
+    path = os.path.join(CGROUP_ROOT, "cpuset")
+    for part in rel.split("/"):
+        parent, path = path, os.path.join(path, part)
+        os.makedirs(path, exist_ok=True)
+        for name in ("cpuset.cpus", "cpuset.mems"):
+            with open(os.path.join(path, name)) as f:
+                if f.read().strip():
+                    continue
+            with open(os.path.join(parent, name)) as f:
+                _write(os.path.join(path, name), f.read().strip())
+    if mems:
+        _write(os.path.join(path, "cpuset.mems"), mems)
+    if cpus:
+        _write(os.path.join(path, "cpuset.cpus"), cpus)
 
 
 def exists(parent: str) -> bool:
@@ -78,7 +111,7 @@ def _enable_v2_controllers(path: str) -> None:
         with open(os.path.join(path, "cgroup.controllers")) as f:
             available = f.read().split()
         with open(os.path.join(path, "cgroup.subtree_control"), "w") as f:
-            f.write(" ".join(f"+{c}" for c in available if c in ("memory", "cpu", "pids")))
+            f.write(" ".join(f"+{c}" for c in available if c in ("memory", "cpu", "cpuset", "pids")))
     except OSError:
         pass
 

@@ -37,6 +37,12 @@ if TYPE_CHECKING:
 @click.option("-m", "--memory", default="", help="Memory limit (format: <number>[<unit>], where unit = b, k, m "
               "or g)")
 @click.option("--pids-limit", type=int, default=None, help="Tune the pod's pids limit (-1 for unlimited)")
+@click.option("--memory-swap", default="", help="Swap limit equal to memory plus swap: '-1' to enable unlimited "
+              "swap")
+@click.option("-c", "--cpu-shares", type=int, default=None, help="CPU shares (relative weight)")
+@click.option("--cpuset-cpus", default="", help="CPUs in which to allow execution (0-3, 0,1)")
+@click.option("--cpuset-mems", default="", help="Memory nodes (MEMs) in which to allow execution (0-3, 0,1). "
+              "Only effective on NUMA systems.")
 @click.argument("name_arg", required=False, default="")
 def create(**params: Any) -> int:
     import sys
@@ -65,6 +71,7 @@ def create(**params: Any) -> int:
         dns=list(params["dns"]), dns_search=list(params["dns_search"]), dns_options=list(params["dns_options"]),
         labels=labels, pod_id_file=params["pod_id_file"], replace=params["replace"],
         exit_policy=params["exit_policy"], cpus=params["cpus"], memory=params["memory"],
-        pids_limit=params["pids_limit"])
+        pids_limit=params["pids_limit"], memory_swap=params["memory_swap"], cpu_shares=params["cpu_shares"],
+        cpuset_cpus=params["cpuset_cpus"], cpuset_mems=params["cpuset_mems"])
     sys.stdout.write(cli_state().engine.pods.create(opts) + "\n")
     return 0

@@ -64,9 +64,16 @@ def inspect_pod(pod: Pod, ctrs: list[Container]) -> dict[str, Any]:
     if res.get("cpus"):
         out["cpu_period"] = 100000
         out["cpu_quota"] = int(float(res["cpus"]) * 100000)
+    if res.get("cpuset_cpus"):
+        out["cpuset_cpus"] = str(res["cpuset_cpus"])
+    if res.get("cpuset_mems"):
+        out["cpuset_mems"] = str(res["cpuset_mems"])
+    if res.get("cpu_shares"):
+        out["cpu_shares"] = int(res["cpu_shares"])
     if res.get("memory"):
         out["memory_limit"] = int(res["memory"])
-        out["memory_swap"] = int(res["memory"])  # no swap: the pod's processes are OOM-killed at the limit
+        # No swap unless --memory-swap: the pod's processes are OOM-killed at the limit.
+        out["memory_swap"] = int(res.get("memory_swap") or res["memory"])
     if res.get("pids_limit"):
         out["pids_limit"] = int(res["pids_limit"])
     return {k: v for k, v in out.items() if v is not None or k == "SharedNamespaces"}

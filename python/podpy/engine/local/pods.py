@@ -73,6 +73,14 @@ def pod_config(opts: PodCreateOptions, pod_id: str) -> PodConfig:
         resources["cpus"] = _cpus(opts.cpus)
     if opts.pids_limit:
         resources["pids_limit"] = opts.pids_limit
+    if opts.memory_swap:
+        resources["memory_swap"] = -1 if opts.memory_swap == "-1" else parse_memory(opts.memory_swap, "--memory-swap")
+    if opts.cpu_shares:
+        resources["cpu_shares"] = opts.cpu_shares
+    if opts.cpuset_cpus:
+        resources["cpuset_cpus"] = opts.cpuset_cpus
+    if opts.cpuset_mems:
+        resources["cpuset_mems"] = opts.cpuset_mems
     return PodConfig(id=pod_id, name=opts.name, created_at=now_rfc3339(), hostname=opts.hostname,
                      labels=dict(opts.labels), share=_share(opts), infra=opts.infra,
                      cgroup_parent=parent_path(pod_id), resources=resources, exit_policy=opts.exit_policy,
