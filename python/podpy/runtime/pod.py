@@ -18,11 +18,13 @@ DEFAULT_SHARE = ("ipc", "net", "uts")
 EXIT_POLICIES = ("continue", "stop")
 
 
-def members(rt: Runtime, pod: Pod) -> list[Container]:
-    """The pod's containers, infra container first, each synced with its process."""
+def members(rt: Runtime, pod: Pod, everyone: list[Container] | None = None) -> list[Container]:
+    """The pod's containers, infra container first, each synced with its process (``everyone``: the state's
+    containers when the caller has them already)."""
     from podpy.runtime.sync import sync
 
-    found = [sync(rt, c) for c in rt.state.list_containers() if c.config.pod == pod.id]
+    ctrs = rt.state.list_containers() if everyone is None else everyone
+    found = [sync(rt, c) for c in ctrs if c.config.pod == pod.id]
     return sorted(found, key=lambda c: c.id != pod.infra_id)
 
 

@@ -260,8 +260,9 @@ class PodsEngine:
 
         parsed = parse_filters(filters)
         out = []
+        everyone = self.rt.state.list_containers()
         for pod in self.rt.state.list_pods():
-            ctrs = pods.members(self.rt, pod)
+            ctrs = pods.members(self.rt, pod, everyone)
             row = ListPod(Id=pod.id, Name=pod.name, Status=pods.status(pod, ctrs), Created=pod.config.created_at,
                           InfraId=pod.infra_id, Labels=dict(pod.config.labels),
                           Containers=[PodContainerInfo(c.id, c.name, c.state.status.value) for c in ctrs],
