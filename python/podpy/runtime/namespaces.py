@@ -80,8 +80,8 @@ def _pod_namespaces(pod: Pod, network_mode: str, modes: dict[str, str], ports: b
                 raise UsageError("invalid config provided: published or exposed ports must be defined when the pod "
                                  "is created: network cannot be configured when it is shared with a pod")
             if network_mode not in ("private", "", infra):
-                raise UsageError("invalid config provided: network mode cannot be set for a container in a pod "
-                                 "that shares its network namespace")
+                raise UsageError("invalid config provided: networks must be defined when the pod is created: "
+                                 "network cannot be configured when it is shared with a pod")
             network_mode = infra
         elif kind is not None:
             modes.setdefault(kind, infra)
