@@ -198,8 +198,12 @@ def test_pause_kill_top_stats(pp: Podpy) -> None:
 
 def test_members_share_hosts_and_resolv_conf(pp: Podpy) -> None:
     pp("pod", "create", "--name", "hx", "--add-host", "foo:1.2.3.4", "--dns", "9.9.9.9", "--hostname", "hh")
-    out = pp("run", "--rm", "--pod", "hx", "busybox", "sh", "-c", "cat /etc/hosts /etc/resolv.conf; hostname").stdout
+    pp("create", "--pod", "hx", "--name", "first", "busybox", "true")
+    pp("start", "first")
+    out = pp("run", "--rm", "--pod", "hx", "--name", "second", "busybox", "sh", "-c",
+             "cat /etc/hosts /etc/resolv.conf; hostname").stdout
     assert "1.2.3.4\tfoo" in out and "nameserver 9.9.9.9" in out and out.endswith("hh\n")
+    assert "\tfirst\n" in out and "\tsecond\n" in out  # members reach each other by name
 
 
 def test_rm_all_takes_pods_along(pp: Podpy) -> None:

@@ -118,16 +118,33 @@ def apply_to_spec(rt: Runtime, ctr: Container, spec: dict[str, Any]) -> None:
         if kind == "uts":
             spec.pop("hostname", None)
         if kind == "network" and mode.startswith("container:"):
-            _share_network_files(rt, mode.partition(":")[2], spec)
+            _share_network_files(rt, mode.partition(":")[2], spec, ctr.name)
 
 
-def _share_network_files(rt: Runtime, target_id: str, spec: dict[str, Any]) -> None:
+def _share_network_files(rt: Runtime, target_id: str, spec: dict[str, Any], name: str) -> None:
+    """Bind the target's hosts and resolv.conf, with this container's name added to the hosts (so that the
+    members of a pod reach each other by name, as in Podman)."""
     userdata = rt.store_paths.container_userdata(target_id)
     shared = {"/etc/hosts": os.path.join(userdata, "hosts"), "/etc/resolv.conf": os.path.join(userdata, "resolv.conf")}
     for mount in spec["mounts"]:
         source = shared.get(mount["destination"])
         if source is not None and mount["type"] == "bind" and os.path.exists(source):
             mount["source"] = source
+            if mount["destination"] == "/etc/hosts":
+                _add_host_name(source, name)
+
+
+def _add_host_name(path: str, name: str) -> None:
+    """Append ``name`` with the address of the target's own entry (the first after localhost's)."""
+    from podpy.util.locks import flocked
+
+    with flocked(path + ".lock"), open(path, "r+") as f:
+        lines = f.read().splitlines()
+        entries = [line.split() for line in lines if line.strip() and not line.startswith("#")]
+        if any(name in fields[1:] for fields in entries):
+            return
+        own = [fields[0] for fields in entries if "localhost" not in fields[1:]]
+        f.write(f"{own[0] if own else '127.0.0.1'}\t{name}\n")
 
 
 def _target_path(rt: Runtime, ctr: Container, target_id: str, kind: str) -> str:
