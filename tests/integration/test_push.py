@@ -304,3 +304,12 @@ def test_chunked_and_monolithic_uploads(registry: Registry) -> None:
         assert got == "sha256:" + hashlib.sha256(manifest).hexdigest() == manifest_digest(registry, "podpy/chunks2:v1")
     finally:
         client.close()
+
+
+def test_push_to_docker_archive_and_dir(podpy_bb: Podpy, podpy: Podpy, tmp_path: object) -> None:
+    archive = os.path.join(str(tmp_path), "bb-docker.tar")
+    ok(podpy_bb, "push", "localhost/busybox", f"docker-archive:{archive}:localhost/pushed:1")
+    assert "localhost/pushed:1" in ok(podpy_bb, "load", "-i", archive).stdout
+    directory = os.path.join(str(tmp_path), "bb-dir")
+    ok(podpy_bb, "push", "--compress", "localhost/busybox", f"dir:{directory}")
+    assert json.loads(skopeo("inspect", f"dir:{directory}"))["Os"] == "linux"

@@ -32,7 +32,7 @@ from podpy.image.references import Reference, parse
 from podpy.image.registry.client import RegistryClient
 from podpy.image.registry.manifests import DOCKER_MANIFEST, LAYER_TYPES, OCI_MANIFEST
 from podpy.image.registry.options import ClientOptions
-from podpy.image.registry.upload import blob_exists, mount_blob, put_manifest, upload_blob
+from podpy.image.registry.upload import blob_exists, cancel_upload, mount_blob, put_manifest, upload_blob
 from podpy.image.save import SaveItem, _LayerOut, _prepare, _write_layer
 from podpy.storage.records import Image
 from podpy.storage.store import Store
@@ -211,6 +211,8 @@ class Pusher:
             if present is not None:
                 blob.digest, blob.size = digest, size
                 cache.record_location(digest, registry, repo)
+                if location:
+                    cancel_upload(client, repo, location)
                 return
             sources = _unique(cache.locations(digest, registry) + siblings, repo)
             if sources and not location:

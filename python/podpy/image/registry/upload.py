@@ -92,6 +92,14 @@ def mount_blob(client: RegistryClient, repo: str, digest: str, from_repo: str) -
     return start_upload(client, repo, mount=digest, from_repo=from_repo)
 
 
+def cancel_upload(client: RegistryClient, repo: str, location: str) -> None:
+    """DELETE an upload session that will not be used (best effort: registries expire them anyway)."""
+    try:
+        client.request("DELETE", location, repo=repo, actions=PUSH)
+    except RegistryError:
+        pass
+
+
 def _chunks(open_fn: OpenFn, limit: int, on_bytes: OnBytes | None, skip: int = 0) -> Callable[[], Iterator[bytes]]:
     """A body factory: ``limit`` bytes of the blob from offset ``skip``, in reads of 1 MiB."""
 
