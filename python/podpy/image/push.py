@@ -80,10 +80,11 @@ def _sha256(data: bytes) -> str:
 
 def destination_reference(text: str) -> Reference:
     """``docker://host/repo:tag`` or a plain reference; a short name means Docker Hub, as in containers/image."""
+    from podpy.image.references import docker_normalized
     from podpy.image.registry.resolve import qualified
 
     ref = parse(text.removeprefix("docker://").lstrip("/") if text.startswith("docker://") else text)
-    return qualified(ref) if ref.domain in ("", "docker.io", "index.docker.io") else ref
+    return docker_normalized(ref) if ref.is_short else qualified(ref)
 
 
 class Pusher:
