@@ -313,3 +313,97 @@ def test_push_to_docker_archive_and_dir(podpy_bb: Podpy, podpy: Podpy, tmp_path:
     directory = os.path.join(str(tmp_path), "bb-dir")
     ok(podpy_bb, "push", "--compress", "localhost/busybox", f"dir:{directory}")
     assert json.loads(skopeo("inspect", f"dir:{directory}"))["Os"] == "linux"
+
+
+class TokenProxy:
+    """Forwards every method (bodies included) to a plain registry, demanding Bearer tokens from its own
+    /token endpoint whose scope covers the repository and the action (push for writes)."""
+
+    def __init__(self, upstream: str) -> None:
+        import base64
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        self.tokens: dict[str, set[str]] = {}
+        self.token_scopes: list[str] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def _reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                if self.path.startswith("/token"):
+                    scopes = parse_qs(urlsplit(self.path).query).get("scope", [])
+                    token = base64.b64encode(os.urandom(12)).decode()
+                    proxy.tokens[token] = set(scopes)
+                    proxy.token_scopes += scopes
+                    self._reply(200, json.dumps({"token": token}).encode(), {"Content-Type": "application/json"})
+                    return
+                parts = self.path.split("?")[0].split("/")
+                needed = ""
+                for marker in ("manifests", "blobs"):
+                    if marker in parts:
+                        action = "pull" if self.command in ("GET", "HEAD") else "push"
+                        needed = f"repository:{'/'.join(parts[2:parts.index(marker)])}:{action}"
+                auth = self.headers.get("Authorization", "")
+                granted = proxy.tokens.get(auth.removeprefix("Bearer "), set()) if auth.startswith("Bearer ") else None
+                ok = granted is not None and (not needed or any(
+                    s.rsplit(":", 1)[0] == needed.rsplit(":", 1)[0] and needed.rsplit(":", 1)[1] in s.rsplit(":", 1)[1]
+                    .split(",") for s in granted))
+                if not ok:
+                    challenge = f'Bearer realm="http://127.0.0.1:{proxy.port}/token",service="podpy-test"'
+                    self._reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
+                                {"WWW-Authenticate": challenge, "Content-Type": "application/json"})
+                    return
+                host, port = upstream.rsplit(":", 1)
+                conn = http.client.HTTPConnection(host, int(port), timeout=60)
+                headers = {k: v for k, v in self.headers.items()  # Host kept: upload Locations name the proxy
+                           if k.lower() not in ("authorization", "connection", "content-length")}
+                conn.request(self.command, self.path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                out = {k: v for k, v in resp.getheaders()
+                       if k.lower() not in ("connection", "transfer-encoding", "keep-alive", "content-length")}
+                conn.close()
+                self._reply(resp.status, data, out)
+
+            do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle  # noqa: N815
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_push_with_bearer_tokens(podpy_bb: Podpy, registry: Registry) -> None:
+    proxy = TokenProxy(registry.host)
+    try:
+        dest = f"127.0.0.1:{proxy.port}/podpy/token:1"
+        ok(podpy_bb, "push", "-q", "--tls-verify=false", "localhost/busybox", dest)
+        assert "repository:podpy/token:pull,push" in proxy.token_scopes
+        ok(podpy_bb, "rmi", "localhost/busybox")
+        ok(podpy_bb, "pull", "-q", "--tls-verify=false", dest)
+        assert ok(podpy_bb, "run", "--rm", dest, "echo", "token").stdout == "token\n"
+    finally:
+        proxy.stop()
