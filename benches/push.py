@@ -52,7 +52,7 @@ def _stores(base: str, layout: str) -> tuple[list[str], list[str] | None]:
 def bench(title: str, sources: tuple[str, ...], reg: Registry, base: str, rounds: int, repush: bool) -> None:
     layers = [_layer(s) for s in sources]
     raw = sum(len(layer) for layer in layers)
-    layout = os.path.join(base, "layout")
+    layout = f"/var/tmp/podpy-bench-push-layout-{os.getpid()}"  # podman names the image after this path
     shutil.rmtree(layout, ignore_errors=True)
     write_layout(layout, [({"architecture": _arch(), "os": "linux"}, layers, {})], tag="latest")
     stores = os.path.join(base, "".join(word[0] for word in title.split()))  # podman wants a short runroot
