@@ -278,6 +278,22 @@ def test_default_bridge_and_none(podpy_bb: Podpy) -> None:
     out = podpy_bb("run", "--rm", "--network", "bridge", "busybox", "busybox", "ip", "-4", "-o", "addr").stdout
     subnet = json.loads(podpy_bb("network", "inspect", "podman").stdout)[0]["subnets"][0]["subnet"]
     assert subnet.rsplit(".", 1)[0] in out
+    # Without --network: Podman's rootful default, the default network (containers.conf netns="private").
+    out = podpy_bb("run", "--rm", "busybox", "busybox", "ip", "-4", "-o", "addr", "show", "eth0").stdout
+    assert subnet.rsplit(".", 1)[0] in out
+    podpy_bb("create", "--name", "dflt", "busybox", "true")
+    host_config = json.loads(podpy_bb("inspect", "dflt").stdout)[0]["HostConfig"]
+    assert host_config["NetworkMode"] == "bridge"
+    podpy_bb("rm", "dflt")
+    with tempfile.NamedTemporaryFile("w", suffix=".conf") as conf:
+        conf.write('[containers]\nnetns = "none"\n')
+        conf.flush()
+        from tests.support.podpy import podpy_env
+
+        res = subprocess.run([*podpy_bb.argv, "run", "--rm", "busybox", "busybox", "ip", "-o", "link"],
+                             env=dict(podpy_env(), CONTAINERS_CONF=conf.name), capture_output=True, text=True,
+                             check=True)
+        assert "eth0" not in res.stdout and "lo" in res.stdout
     out = podpy_bb("run", "--rm", "--network", "none", "busybox", "busybox", "ip", "-o", "link").stdout
     assert "eth0" not in out and "lo" in out
     bad = podpy_bb("run", "--rm", "--network", "none", "--ip", "10.1.2.3", "busybox", "true", check=False)

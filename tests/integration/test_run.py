@@ -118,7 +118,8 @@ def test_process_settings(podpy_bb: Podpy) -> None:
 def test_network_modes(podpy_bb: Podpy, mode: str, expect_host_links: bool) -> None:
     links = podpy_bb("run", "--rm", "--network", mode, "busybox", "ls", "/sys/class/net").stdout.split()
     assert "lo" in links
-    assert (set(links) == set(os.listdir("/sys/class/net"))) is expect_host_links or mode == "none"
+    # Other users of this host make and delete links meanwhile: any host link seen is enough.
+    assert bool(set(links) & set(os.listdir("/sys/class/net")) - {"lo"}) is expect_host_links
     if mode == "none":
         assert links == ["lo"]
 

@@ -49,6 +49,8 @@ def test_free_subnet_avoids_taken_networks() -> None:
     taken = [ipaddress.IPv4Network("10.88.0.0/16"), ipaddress.IPv4Network("10.89.0.0/24")]
     assert ipam.free_subnet("10.88.0.0/16", taken) == "10.89.1.0/24"
     assert ipam.free_subnet("10.77.0.0/16", taken) == "10.77.0.0/16"
+    assert ipam.free_subnet("", taken, start=5) == "10.89.5.0/24"
+    assert ipam.free_subnet("", taken, start=256) == "10.89.1.0/24"  # wraps around
 
 
 def test_ruleset() -> None:

@@ -53,6 +53,7 @@ class ContainersSection:
     init_path: str = "/usr/libexec/podman/catatonit"
     tz: str = ""
     umask: str = "0022"
+    netns: str = "private"  # --network when not given: private is the default network for root (Podman's)
 
 
 @record
@@ -94,7 +95,7 @@ _CONTAINERS_KEYS: dict[str, Getter] = {
     "default_ulimits": TomlTable.str_list, "env": TomlTable.str_list,
     "default_capabilities": TomlTable.str_list, "pids_limit": TomlTable.get_int,
     "log_driver": TomlTable.get_str, "log_size_max": TomlTable.get_int, "init_path": TomlTable.get_str,
-    "tz": TomlTable.get_str, "umask": TomlTable.get_str,
+    "tz": TomlTable.get_str, "umask": TomlTable.get_str, "netns": TomlTable.get_str,
 }
 _ENGINE_KEYS: dict[str, Getter] = {
     "runtime": TomlTable.get_str, "cgroup_manager": TomlTable.get_str, "events_logger": TomlTable.get_str,

@@ -92,14 +92,17 @@ def overlaps(net: IPNetwork, taken: Iterable[IPNetwork]) -> bool:
     return any(t.version == net.version and net.overlaps(t) for t in taken)
 
 
-def free_subnet(preferred: str, taken: Collection[IPNetwork]) -> str:
-    """``preferred`` if it clashes with nothing taken, else the first free /24 of the default pool."""
+def free_subnet(preferred: str, taken: Collection[IPNetwork], start: int = 0) -> str:
+    """``preferred`` if it clashes with nothing taken, else the first free /24 of the default pool from its
+    ``start``-th one on (wrapping around)."""
     if preferred:
         net = parse_subnet(preferred)
         if not overlaps(net, taken):
             return str(net)
     pool, prefix = DEFAULT_POOL
-    for candidate in ipaddress.IPv4Network(pool).subnets(new_prefix=prefix):
+    candidates = list(ipaddress.IPv4Network(pool).subnets(new_prefix=prefix))
+    start %= len(candidates)
+    for candidate in candidates[start:] + candidates[:start]:
         if not overlaps(candidate, taken):
             return str(candidate)
     raise UsageError("could not find a free subnet for the network: every subnet of the pool is in use")

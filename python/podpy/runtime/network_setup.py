@@ -1,4 +1,5 @@
-"""Networks wired to the state: network records, IP leases, and each container's datapath.
+"""Each container's datapath wired to the state: IP leases, namespaces, bridges or macvlan/ipvlan devices,
+the firewall table and DNS.
 
 Setting up and tearing down run under one flock (``networks.lock`` in the runroot), so a bridge is never
 deleted by the last container's teardown while another container is being attached to it.
@@ -9,28 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection, Sequence
 
-from podpy.errors import InvalidStateError, NotFoundError, PodpyError, UsageError
-from podpy.network.records import DEFAULT_NETWORK, DEFAULT_NETWORK_ID, Attachment, Network, PortRule, Subnet
+from podpy.errors import InvalidStateError, PodpyError, UsageError
+from podpy.network.records import Attachment, Network, PortRule, Subnet
+from podpy.runtime.network_defs import get_network, network_from_row, store
+from podpy.runtime.network_defs import resolve as resolve  # for runtime.container
 from podpy.runtime.runtime import Runtime
 from podpy.state.base import State
-from podpy.state.networks import NetworkRow, NetworkStore
+from podpy.state.networks import NetworkStore
 from podpy.state.records import Container
 from podpy.util.locks import flocked
-
-BRIDGE_PREFIX = "podpy"
-DEFAULT_SUBNET = "10.88.0.0/16"
-
-
-class NoSuchNetwork(NotFoundError):
-    code = "no_such_network"
-
-
-class NetworkInUse(PodpyError):
-    code = "network_in_use"
-
-
-def store(rt: Runtime) -> NetworkStore:
-    return NetworkStore(rt.db)
 
 
 def _lock_path(rt: Runtime) -> str:
@@ -46,183 +34,6 @@ def host_veth(container_id: str, network: str) -> str:
     import zlib
 
     return f"vp{container_id[:7]}{zlib.crc32(network.encode()):08x}"[:15]
-
-
-def _network(row: NetworkRow) -> Network:
-    return Network.from_json(row[3])
-
-
-def _bridge_prefix(rt: Runtime) -> str:
-    """`podpy` for the default store; other stores (tests, --root) `pd<crc32 of the graph root>-`, so that two
-    stores never pick the same bridge name before either bridge exists."""
-    import zlib
-
-    if rt.opts.graph_root == "/var/lib/containers/storage":
-        return BRIDGE_PREFIX
-    return f"pd{zlib.crc32(rt.opts.graph_root.encode()):08x}-"
-
-
-def _free_interface(rows: Sequence[NetworkRow], prefix: str) -> str:
-    taken = {r[2] for r in rows}
-    n = 0
-    while f"{prefix}{n}" in taken or os.path.exists(f"/sys/class/net/{prefix}{n}"):
-        n += 1
-    return f"{prefix}{n}"
-
-
-def create_network(rt: Runtime, name: str, *, driver: str = "bridge", subnets: Sequence[str] = (),
-                   gateways: Sequence[str] = (), ip_ranges: Sequence[str] = (), ipv6: bool = False,
-                   internal: bool = False, dns: bool = True, labels: dict[str, str] | None = None,
-                   options: dict[str, str] | None = None, network_id: str = "") -> Network:
-    """Record a new network; a bridge is made when the first container uses it.
-
-    As Podman 4 with netavark: --ipv6 without subnets gives an IPv4 and a random ULA IPv6 subnet, with only
-    subnets of one family the other family's is added; an IPv6 subnet alone enables IPv6. macvlan and ipvlan
-    networks sit on ``-o parent=`` (the default route's interface when not given) and need a subnet.
-    """
-    from podpy.define.names import validate_name
-    from podpy.network import ipam
-    from podpy.util.ids import new_id
-    from podpy.util.timefmt import now_rfc3339
-
-    options = dict(options or {})
-    _check_driver_options(driver, options)
-    if len(gateways) > len(subnets) or len(ip_ranges) > len(subnets):
-        raise UsageError("cannot set gateway or range without subnet")
-    if driver != "bridge" and not subnets:
-        raise UsageError(f"{driver} driver needs at least one subnet specified, DHCP is not yet supported "
-                         "with netavark")
-    if name:
-        validate_name(name)
-    parent = options.pop("parent", "") or (_default_route_interface() if driver != "bridge" else "")
-
-    def make(rows: list[NetworkRow]) -> NetworkRow:
-        names = {r[0] for r in rows}
-        chosen = name
-        if not chosen:
-            n = 1
-            while f"podman{n}" in names:
-                n += 1
-            chosen = f"podman{n}"
-        if chosen in names:
-            raise NameInUseError(f"network name {chosen} already used: network already exists")
-        taken = ipam.host_networks(s.subnet for r in rows for s in _network(r).subnets)
-        subs: list[Subnet] = []
-        for i, text in enumerate(subnets):
-            net = ipam.parse_subnet(text)
-            if driver == "bridge" and ipam.overlaps(net, taken):
-                raise UsageError(f"subnet {net} is already used on the host or by another config")
-            subs.append(ipam.make_subnet(text, gateways[i] if i < len(gateways) else "",
-                                         ip_ranges[i] if i < len(ip_ranges) else ""))
-        has6 = any(ipam.is_ipv6(s) for s in subs)
-        if not any(not ipam.is_ipv6(s) for s in subs) and (not subs or ipv6):
-            preferred = _default_subnet(rt) if chosen == DEFAULT_NETWORK else ""
-            subs.append(ipam.make_subnet(ipam.free_subnet(preferred, taken)))
-        if ipv6 and not has6:
-            subs.append(ipam.make_subnet(ipam.free_ipv6_subnet(taken)))
-        iface = parent or options.get("com.docker.network.bridge.name") or \
-            _free_interface(rows, _bridge_prefix(rt))
-        record = Network(name=chosen, id=network_id or (DEFAULT_NETWORK_ID if chosen == DEFAULT_NETWORK
-                                                        else new_id()),
-                         driver=driver, interface=iface, created=now_rfc3339(), subnets=subs,
-                         ipv6=ipv6 or any(ipam.is_ipv6(s) for s in subs), internal=internal,
-                         dns_enabled=dns, labels=dict(labels or {}), options=options)
-        return record.name, record.id, record.interface, record.to_json()
-
-    return _network(store(rt).create(make))
-
-
-_DRIVER_OPTIONS = {"bridge": ("mtu", "isolate", "com.docker.network.bridge.name"),
-                   "macvlan": ("mtu", "parent", "mode"), "ipvlan": ("mtu", "parent", "mode")}
-_MODES = {"macvlan": ("bridge", "private", "vepa", "passthru"), "ipvlan": ("l2", "l3", "l3s")}
-
-
-def _check_driver_options(driver: str, options: dict[str, str]) -> None:
-    if driver not in _DRIVER_OPTIONS:
-        raise UsageError(f"unsupported driver {driver}: invalid argument")
-    for key, value in options.items():
-        if key not in _DRIVER_OPTIONS[driver]:
-            raise UsageError(f"unsupported {driver} network option {key}")
-        if key == "mtu" and not value.isdigit():
-            raise UsageError(f"invalid mtu {value!r}")
-        if key == "mode" and value not in _MODES[driver]:
-            raise UsageError(f"unknown {driver} mode {value!r}")
-    if driver != "bridge" and options.get("parent") and not os.path.exists(f"/sys/class/net/{options['parent']}"):
-        raise UsageError(f"parent interface {options['parent']} does not exist")
-
-
-def _default_route_interface() -> str:
-    try:
-        with open("/proc/net/route") as f:
-            for line in f:
-                cols = line.split()
-                if len(cols) > 7 and cols[1] == "00000000" and cols[7] == "00000000":
-                    return cols[0]
-    except OSError:
-        pass
-    raise UsageError("no default route interface found: give the parent interface with -o parent=")
-
-
-class NameInUseError(PodpyError):
-    code = "network_exists"
-
-
-def _default_subnet(rt: Runtime) -> str:
-    cfg = rt.opts.config
-    configured = getattr(cfg.containers.network, "default_subnet", "") if cfg is not None else ""
-    return str(configured or DEFAULT_SUBNET)
-
-
-def default_network(rt: Runtime) -> Network:
-    found = store(rt).lookup(DEFAULT_NETWORK)
-    if found:
-        return _network(found[0])
-    try:
-        return create_network(rt, DEFAULT_NETWORK, dns=False)
-    except NameInUseError:
-        return _network(store(rt).lookup(DEFAULT_NETWORK)[0])
-
-
-def get_network(rt: Runtime, name_or_id: str) -> Network:
-    if name_or_id == DEFAULT_NETWORK:
-        return default_network(rt)
-    found = store(rt).lookup(name_or_id)
-    if len(found) > 1:
-        raise NoSuchNetwork(f"more than one result for network ID {name_or_id}: network not found")
-    if not found:
-        raise NoSuchNetwork(f"unable to find network with name or ID {name_or_id}: network not found")
-    return _network(found[0])
-
-
-def list_networks(rt: Runtime) -> list[Network]:
-    default_network(rt)
-    return [_network(r) for r in store(rt).all()]
-
-
-def containers_on(rt: Runtime, name: str) -> list[Container]:
-    return [c for c in rt.state.list_containers() if name in c.config.networks]
-
-
-def remove_network(rt: Runtime, name_or_id: str, *, force: bool) -> Network:
-    """Refused while containers use it unless ``force`` (then they are removed first)."""
-    from podpy.runtime import container as containers
-
-    net = get_network(rt, name_or_id)
-    if net.name == DEFAULT_NETWORK:
-        raise InvalidStateError(f"default network {net.name} cannot be removed")
-    users = containers_on(rt, net.name)
-    if users and not force:
-        raise NetworkInUse(f'"{net.name}" has associated containers with it. Use -f to forcibly delete '
-                           "containers and pods: network is being used")
-    for ctr in users:
-        containers.remove(rt, ctr.id, force=True)
-    store(rt).remove(net.name)
-    return net
-
-
-def resolve(rt: Runtime, names: Sequence[str]) -> list[str]:
-    """The networks a new container joins, by name (the default one made on first use)."""
-    return [get_network(rt, n).name for n in names]
 
 
 def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
@@ -241,12 +52,19 @@ def setup(rt: Runtime, ctr: Container) -> list[Attachment]:
                 _attach(rt, ctr, net, att, path, f"eth{index}", default_route=index == 0)
                 attachments.append(att)
             netlink.enable_forwarding(ipv6=any(a.ip6 for a in attachments))
-            _apply_firewall(rt)
+            if ctr.config.ports or _first_users(rt, nets):
+                _apply_firewall(rt)  # else the table has these networks already and no rule is this container's
             _update_dns(rt, [n for n in nets if _serves_dns(n)])
     except BaseException:
         teardown(rt, ctr)
         raise
     return attachments
+
+
+def _first_users(rt: Runtime, nets: Sequence[Network]) -> bool:
+    """Whether the container is the only one holding a lease on one of ``nets`` (their rules are not applied)."""
+    counts = store(rt).lease_counts()
+    return any(counts.get(n.name, 0) <= 1 for n in nets)
 
 
 def _serves_dns(net: Network) -> bool:
@@ -439,7 +257,7 @@ def _apply_firewall(rt: Runtime, nstore: NetworkStore | None = None, state: Stat
 
     nstore = nstore or store(rt)
     in_use = nstore.lease_counts()
-    nets = [n for n in (_network(r) for r in nstore.all() if in_use.get(r[0])) if n.driver == "bridge"]
+    nets = [n for n in (network_from_row(r) for r in nstore.all() if in_use.get(r[0])) if n.driver == "bridge"]
     ports = _port_rules(nstore, state or rt.state)
     table = table_name(rt)
     script = nft.ruleset(table, nets, ports)
@@ -522,7 +340,8 @@ def teardown(rt: Runtime, ctr: Container) -> None:
         left = store(rt).release(ctr.id)
         _update_dns(rt, [n for n in map(_maybe_network(rt), left) if n is not None and _serves_dns(n)])
         if not any(count == 0 for count in left.values()):
-            _apply_firewall(rt)
+            if ctr.config.ports:  # else the rules stay the same: every network keeps a user
+                _apply_firewall(rt)
             return
     _settle_in_background(rt)
 
@@ -530,7 +349,7 @@ def teardown(rt: Runtime, ctr: Container) -> None:
 def _maybe_network(rt: Runtime) -> Callable[[str], Network | None]:
     def find(name: str) -> Network | None:
         found = store(rt).lookup(name)
-        return _network(found[0]) if found else None
+        return network_from_row(found[0]) if found else None
 
     return find
 
@@ -596,7 +415,7 @@ def attachments_of(rt: Runtime, ctr: Container) -> list[Attachment]:
         found = store(rt).lookup(name)
         if not found:
             continue
-        subnets = _network(found[0]).subnets
+        subnets = network_from_row(found[0]).subnets
         sub4, sub6 = ipam.family_subnet(subnets, False), ipam.family_subnet(subnets, True)
         out.append(Attachment(network=name, ip=ip, mac=mac, prefix_len=ipam.prefix_len(sub4) if sub4 else 0,
                               gateway=sub4.gateway if sub4 else "", ip6=ip6,

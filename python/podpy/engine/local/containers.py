@@ -237,6 +237,11 @@ class ContainersEngine:
             from podpy.util.record import replace
 
             opts = replace(opts, pod=self.engine.pods.resolve_for_run(opts), pod_id_file="")
+        if opts.network == "private" and not opts.pod:
+            from podpy.runtime.network_defs import default_mode
+            from podpy.util.record import replace
+
+            opts = replace(opts, network=default_mode(rt))
         gen = spec_from_run_options(opts)
         gen.validate()
         conf = rt.opts.config.containers.containers if rt.opts.config else None

@@ -45,44 +45,44 @@ class NetworksEngine:
         self.engine = engine
 
     def create(self, opts: NetworkCreateOptions) -> str:
-        from podpy.runtime import network_setup
+        from podpy.runtime import network_defs
 
         rt = self.engine.runtime
         try:
-            net = network_setup.create_network(
+            net = network_defs.create_network(
                 rt, opts.name, driver=opts.driver, subnets=opts.subnets, gateways=opts.gateways,
                 ip_ranges=opts.ip_ranges, ipv6=opts.ipv6, internal=opts.internal, dns=not opts.disable_dns,
                 labels=opts.labels, options=opts.options)
-        except network_setup.NameInUseError:
+        except network_defs.NameInUseError:
             if opts.ignore:
                 return opts.name
             raise
         return net.name
 
     def list_networks(self, filters: Mapping[str, Sequence[str]] | None = None) -> list[dict[str, Any]]:
-        from podpy.runtime import network_setup
+        from podpy.runtime import network_defs
 
-        nets = network_setup.list_networks(self.engine.runtime)
+        nets = network_defs.list_networks(self.engine.runtime)
         return [n.inspect() for n in nets if _matches(n, filters or {})]
 
     def inspect(self, names: Sequence[str]) -> list[InspectReport]:
-        from podpy.runtime import network_setup
+        from podpy.runtime import network_defs
 
         reports: list[InspectReport] = []
         for name in names:
             try:
-                reports.append(InspectReport(name, network_setup.get_network(self.engine.runtime, name).inspect()))
+                reports.append(InspectReport(name, network_defs.get_network(self.engine.runtime, name).inspect()))
             except PodpyError as e:
                 reports.append(InspectReport(name, None, error=str(e)))
         return reports
 
     def remove(self, names: Sequence[str], *, force: bool) -> list[ItemReport]:
-        from podpy.runtime import network_setup
+        from podpy.runtime import network_defs
 
         reports: list[ItemReport] = []
         for name in names:
             try:
-                network_setup.remove_network(self.engine.runtime, name, force=force)
+                network_defs.remove_network(self.engine.runtime, name, force=force)
                 reports.append(ItemReport(name))
             except PodpyError as e:
                 exit_code = 1 if e.code == "no_such_network" else 2 if e.code == "network_in_use" else e.exit_code
@@ -91,14 +91,14 @@ class NetworksEngine:
 
     def prune(self) -> list[str]:
         from podpy.network.records import DEFAULT_NETWORK
-        from podpy.runtime import network_setup
+        from podpy.runtime import network_defs
 
         rt = self.engine.runtime
         used = {n for c in rt.state.list_containers() for n in c.config.networks}
         removed: list[str] = []
-        for net in network_setup.list_networks(rt):
+        for net in network_defs.list_networks(rt):
             if net.name != DEFAULT_NETWORK and net.name not in used:
-                network_setup.remove_network(rt, net.name, force=False)
+                network_defs.remove_network(rt, net.name, force=False)
                 removed.append(net.name)
         return removed
 
@@ -128,10 +128,10 @@ class NetworksEngine:
         network_setup.disconnect(self.engine.runtime, container, network)
 
     def exists(self, name: str) -> bool:
-        from podpy.runtime import network_setup
+        from podpy.runtime import network_defs
 
         try:
-            network_setup.get_network(self.engine.runtime, name)
+            network_defs.get_network(self.engine.runtime, name)
         except PodpyError:
             return False
         return True
