@@ -5,7 +5,7 @@ into a podpy store and a podman store; each round pushes it to an empty registry
 wiped, untimed, before every push), so every layer is compressed and uploaded. A re-push to a
 registry that already holds every blob is timed too. Nothing leaves 127.0.0.1.
 
-    PYTHONPATH=python python3 benches/push.py     # BENCH_ROUNDS=3; BENCH_SETS=multi,small,repush
+    PYTHONPATH=python python3 benches/push.py     # BENCH_ROUNDS=3; BENCH_SETS=multi,small,repush,zstd
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def _stores(base: str, layout: str) -> tuple[list[str], list[str] | None]:
     return podpy, podman
 
 
-def bench(title: str, sources: tuple[str, ...], reg: Registry, base: str, rounds: int, repush: bool) -> None:
+def bench(title: str, sources: tuple[str, ...], reg: Registry, base: str, rounds: int, repush: bool,
+          flags: tuple[str, ...] = ()) -> None:
     layers = [_layer(s) for s in sources]
     raw = sum(len(layer) for layer in layers)
     layout = f"/var/tmp/podpy-bench-push-layout-{os.getpid()}"  # podman names the image after this path
@@ -59,7 +60,7 @@ def bench(title: str, sources: tuple[str, ...], reg: Registry, base: str, rounds
     podpy_argv, podman_argv = _stores(stores, layout)
     shutil.rmtree(layout, ignore_errors=True)
     print(f"\n{title}: {len(sources)} layer(s), {raw / 1e6:.0f} MB uncompressed")
-    push = ["push", "-q", "--tls-verify=false", NAME, f"{reg.host}/bench/push:latest"]
+    push = ["push", "-q", "--tls-verify=false", *flags, NAME, f"{reg.host}/bench/push:latest"]
     podpy = Side("podpy", [*podpy_argv, *push], before_each=lambda: _wipe(reg))
     podman = Side("podman", [*podman_argv, *push], before_each=lambda: _wipe(reg)) if podman_argv else None
     compare(f"cold push ({title}), uncompressed MB/s", podpy, podman, rounds=rounds, warmup=0, work_bytes=raw)
@@ -74,7 +75,7 @@ def main() -> None:
         print("docker-registry or skopeo missing: nothing to bench")
         return
     rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
-    sets = set(os.environ.get("BENCH_SETS", "multi,small,repush").split(","))
+    sets = set(os.environ.get("BENCH_SETS", "multi,small,repush,zstd").split(","))
     base = tempfile.mkdtemp(prefix="podpy-bench-push-", dir="/var/tmp")
     conf = os.path.join(base, "containers.conf")
     with open(conf, "w") as f:
@@ -86,6 +87,8 @@ def main() -> None:
             bench("five layers", MULTI, reg, base, rounds, "repush" in sets)
         if "small" in sets:
             bench("many small files", SMALL_FILES, reg, base, rounds, False)
+        if "zstd" in sets:
+            bench("five layers zstd", MULTI, reg, base, rounds, False, ("--compression-format", "zstd"))
     finally:
         reg.stop()
         for side in ("podpy", "podman"):
