@@ -101,7 +101,6 @@ class Pusher:
         self.settings = settings
         self.progress = progress
         self._conf_loader = conf_loader
-        self._lock = threading.Lock()
 
     def _target_type(self, image: Image) -> str:
         if self.settings.format:
