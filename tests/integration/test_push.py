@@ -235,7 +235,12 @@ def test_podpy_push_podman_pull_and_skopeo_copy(podpy_bb: Podpy, registry: Regis
 
 def test_podman_push_podpy_pull(podpy: Podpy, registry: Registry, podman: PodmanStore, busybox_layout: str) -> None:
     ref = f"{registry.host}/podman/bb:1"
-    podman("pull", "-q", f"oci:{busybox_layout}")
+    layout = f"/var/tmp/podpy-push-layout-{os.getpid()}"  # podman names the image after the path: no "_" in it
+    shutil.copytree(busybox_layout, layout)
+    try:
+        podman("pull", "-q", f"oci:{layout}")
+    finally:
+        shutil.rmtree(layout, ignore_errors=True)
     image_id = podman("images", "-q", "--no-trunc").split()[0]
     podman("push", "-q", "--tls-verify=false", image_id, ref)
     ok(podpy, "pull", "-q", "--tls-verify=false", ref)
@@ -328,7 +333,12 @@ class TokenProxy:
 
         self.tokens: dict[str, set[str]] = {}
         self.token_scopes: list[str] = []
+        self.requests: list[tuple[str, str, int]] = []
         proxy = self
+
+        def allows(granted: set[str], needed: str) -> bool:
+            name, action = needed.rsplit(":", 1)
+            return any(s.rsplit(":", 1)[0] == name and action in s.rsplit(":", 1)[1].split(",") for s in granted)
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -363,20 +373,22 @@ class TokenProxy:
                         needed = f"repository:{'/'.join(parts[2:parts.index(marker)])}:{action}"
                 auth = self.headers.get("Authorization", "")
                 granted = proxy.tokens.get(auth.removeprefix("Bearer "), set()) if auth.startswith("Bearer ") else None
-                ok = granted is not None and (not needed or any(
-                    s.rsplit(":", 1)[0] == needed.rsplit(":", 1)[0] and needed.rsplit(":", 1)[1] in s.rsplit(":", 1)[1]
-                    .split(",") for s in granted))
-                if not ok:
+                if granted is None or (needed and not allows(granted, needed)):
                     challenge = f'Bearer realm="http://127.0.0.1:{proxy.port}/token",service="podpy-test"'
                     self._reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
                                 {"WWW-Authenticate": challenge, "Content-Type": "application/json"})
                     return
+                path = self.path
+                query = parse_qs(urlsplit(path).query)
+                if "mount" in query and not allows(granted, f"repository:{query.get('from', [''])[0]}:pull"):
+                    path = path.split("?")[0]  # as a registry does: no pull access to the source, no mount
                 host, port = upstream.rsplit(":", 1)
                 conn = http.client.HTTPConnection(host, int(port), timeout=60)
                 headers = {k: v for k, v in self.headers.items()  # Host kept: upload Locations name the proxy
                            if k.lower() not in ("authorization", "connection", "content-length")}
-                conn.request(self.command, self.path, body=body, headers=headers)
+                conn.request(self.command, path, body=body, headers=headers)
                 resp = conn.getresponse()
+                proxy.requests.append((self.command, self.path, resp.status))
                 data = resp.read()
                 out = {k: v for k, v in resp.getheaders()
                        if k.lower() not in ("connection", "transfer-encoding", "keep-alive", "content-length")}
@@ -402,6 +414,11 @@ def test_push_with_bearer_tokens(podpy_bb: Podpy, registry: Registry) -> None:
         dest = f"127.0.0.1:{proxy.port}/podpy/token:1"
         ok(podpy_bb, "push", "-q", "--tls-verify=false", "localhost/busybox", dest)
         assert "repository:podpy/token:pull,push" in proxy.token_scopes
+        # a push to another repository mounts the blobs: the token covers pulling from the first one
+        ok(podpy_bb, "push", "-q", "--tls-verify=false", "localhost/busybox", f"127.0.0.1:{proxy.port}/podpy/token2:1")
+        assert "repository:podpy/token:pull" in proxy.token_scopes
+        mounts = [(p, s) for m, p, s in proxy.requests if m == "POST" and "/podpy/token2/" in p and "mount=" in p]
+        assert mounts and all(s == 201 for _p, s in mounts), proxy.requests
         ok(podpy_bb, "rmi", "localhost/busybox")
         ok(podpy_bb, "pull", "-q", "--tls-verify=false", dest)
         assert ok(podpy_bb, "run", "--rm", dest, "echo", "token").stdout == "token\n"

@@ -145,7 +145,7 @@ class RegistryClient:
             self._creds[key] = found
         return found
 
-    def _auth_header(self, repo: str, actions: str, fresh: bool) -> str | None:
+    def _auth_header(self, repo: str, actions: str, fresh: bool, extra_scope: str = "") -> str | None:
         challenge = self._challenge
         if challenge is None:
             return None
@@ -158,6 +158,8 @@ class RegistryClient:
         if scheme != "bearer":
             return None
         scope = f"repository:{repo}:{actions}" if repo else ""
+        if extra_scope:
+            scope = f"{scope} {extra_scope}".strip()
         now = time.monotonic()
         with self._lock:
             cached = self._tokens.get(scope)
@@ -172,11 +174,11 @@ class RegistryClient:
         realm = params.get("realm", "")
         if not realm:
             raise AuthenticationError(f"{self.registry}: the registry's Bearer challenge names no realm")
-        query = {}
+        query: dict[str, str | list[str]] = {}
         if params.get("service"):
             query["service"] = params["service"]
         if scope:
-            query["scope"] = scope
+            query["scope"] = scope.split(" ")  # one scope= parameter each, as the token spec wants
         elif params.get("scope"):
             query["scope"] = params["scope"]
         headers = {"User-Agent": USER_AGENT}
@@ -184,7 +186,7 @@ class RegistryClient:
             query["account"] = creds.username
             headers["Authorization"] = "Basic " + base64.b64encode(
                 f"{creds.username}:{creds.password}".encode()).decode()
-        url = realm + ("&" if "?" in realm else "?") + urllib.parse.urlencode(query)
+        url = realm + ("&" if "?" in realm else "?") + urllib.parse.urlencode(query, doseq=True)
         reply = self._retrying(lambda: self._fetch_url("GET", url, headers), f"Get {url!r}")
         if reply.status in (401, 403):
             raise AuthenticationError(f"requesting bearer token: {error_text(reply.status, reply.body)}")
@@ -362,17 +364,18 @@ class RegistryClient:
 
     def request(self, method: str, path: str, *, repo: str = "", actions: str = "pull",
                 headers: dict[str, str] | None = None, stream: bool = False,
-                body: Body = None) -> http.client.HTTPResponse | Reply:
+                body: Body = None, extra_scope: str = "") -> http.client.HTTPResponse | Reply:
         """``method path`` with auth handled: on a 401 the challenge is learnt and the request sent again once.
 
         ``body`` is bytes or a callable giving a fresh iterable of chunks (called again for each resend).
+        ``extra_scope`` joins the token's scope (a cross-repository mount also needs ``repository:FROM:pull``).
         """
         what = f'{method.capitalize()} "{self.scheme}://{self.host}{path}"'
         base = dict(headers or {})
 
         def attempt() -> http.client.HTTPResponse | Reply:
             sent = dict(base)
-            auth = self._auth_header(repo, actions, fresh=False)
+            auth = self._auth_header(repo, actions, fresh=False, extra_scope=extra_scope)
             if auth:
                 sent["Authorization"] = auth
             result = self._send(method, path, sent, stream=stream, body=body)
@@ -385,7 +388,7 @@ class RegistryClient:
             if chosen is None:
                 return result
             self._challenge = chosen
-            auth = self._auth_header(repo, actions, fresh=True)
+            auth = self._auth_header(repo, actions, fresh=True, extra_scope=extra_scope)
             if auth is None:
                 return result
             sent["Authorization"] = auth

@@ -79,7 +79,8 @@ def start_upload(client: RegistryClient, repo: str, *, mount: str = "", from_rep
     if mount and from_repo:
         path = _with_query(path, mount=mount, **{"from": from_repo})
     what = f"initiating a blob upload to {client.registry}/{repo}"
-    reply = _reply(client.request("POST", path, repo=repo, actions=PUSH, headers={"Content-Length": "0"}))
+    reply = _reply(client.request("POST", path, repo=repo, actions=PUSH, headers={"Content-Length": "0"},
+                                  extra_scope=f"repository:{from_repo}:pull" if mount and from_repo else ""))
     if reply.status == 201 and mount:
         return True, ""
     if reply.status != 202:
