@@ -3,12 +3,12 @@
 //! directory is resolved by the kernel beneath the root, see [`crate::beneath`]), ownership
 //! optionally translated through a user-namespace id map.
 
-use crate::beneath::Beneath;
+use crate::beneath::{Beneath, Dir};
 use crate::split::{open_in_root_with, path_bytes, SplitFile};
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
-use std::ffi::CString;
+use std::ffi::{CString, OsStr};
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::os::fd::AsRawFd;
@@ -210,6 +210,31 @@ fn remove_any(path: &Path) -> io::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// The file type bits of `name` in `dir` (not following a symlink); None when nothing is there.
+fn lstat_at(dir: &fs::File, name: &OsStr) -> Result<Option<libc::mode_t>> {
+    let c = CString::new(name.as_encoded_bytes())
+        .map_err(|_| Error::UnsafePath(name.to_string_lossy().into_owned()))?;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: an open directory, a valid name and a stat buffer the kernel fills on success.
+    let rc = unsafe {
+        libc::fstatat(
+            dir.as_raw_fd(),
+            c.as_ptr(),
+            st.as_mut_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    };
+    if rc != 0 {
+        let err = io::Error::last_os_error();
+        return match err.raw_os_error() {
+            Some(libc::ENOENT) => Ok(None),
+            _ => Err(Error::Io(err)),
+        };
+    }
+    // SAFETY: fstatat succeeded, so the buffer is initialised.
+    Ok(Some(unsafe { st.assume_init() }.st_mode))
 }
 
 fn set_xattr(path: &Path, name: &str, value: &[u8]) -> Result<()> {
@@ -565,6 +590,10 @@ fn unpack_entries<R: Read>(
     archive.set_preserve_ownerships(!mapped);
     archive.set_unpack_xattrs(true);
     archive.set_overwrite(true);
+    // The previous entry's directory: tars list a directory's entries together, so most entries
+    // reuse it instead of resolving their directory again. Only an entry naming that directory
+    // itself could replace it, and such an entry sits in another directory (which evicts it first).
+    let mut last_dir: Option<(PathBuf, Dir)> = None;
     for entry in archive.entries().map_err(corrupt)? {
         let mut entry = entry.map_err(corrupt)?;
         let raw = entry.path().map_err(corrupt)?.into_owned();
@@ -577,20 +606,29 @@ fn unpack_entries<R: Read>(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         if name.starts_with(WHITEOUT_PREFIX) {
+            last_dir = None;
             apply_whiteout(beneath, &rel, &name, mode)?;
             continue;
         }
         // Resolved by the kernel beneath the root; `target` never goes through the layer's tree again.
-        let parent = beneath.dir(rel.parent().unwrap_or(Path::new("")))?;
-        let target = parent.path.join(rel.file_name().unwrap_or_default());
+        let parent_rel = rel.parent().unwrap_or(Path::new(""));
+        let parent = match last_dir.take() {
+            Some((cached, dir)) if cached == parent_rel => dir,
+            _ => beneath.dir(parent_rel)?,
+        };
+        let file_name = rel.file_name().unwrap_or_default();
+        let target = parent.path.join(file_name);
         let kind = entry.header().entry_type();
         let dir_by_name = kind.is_file() && raw.as_os_str().as_encoded_bytes().ends_with(b"/");
-        if let Ok(meta) = fs::symlink_metadata(&target) {
+        if let Some(existing) = lstat_at(&parent.file, file_name)? {
+            let is_dir = existing & libc::S_IFMT == libc::S_IFDIR;
+            let is_symlink = existing & libc::S_IFMT == libc::S_IFLNK;
             let incoming_dir = kind.is_dir() || dir_by_name;
-            if meta.is_dir() != incoming_dir || (!meta.is_dir() && meta.file_type().is_symlink()) {
+            if is_dir != incoming_dir || is_symlink {
                 remove_any(&target)?;
             }
         }
+        last_dir = Some((parent_rel.to_path_buf(), parent));
         if matches!(
             kind,
             tar::EntryType::Char | tar::EntryType::Block | tar::EntryType::Fifo
@@ -1105,6 +1143,33 @@ mod tests {
                 .file_type()
                 .is_symlink());
             assert_eq!(fs::read(root.join("usr/bin/tool2")).unwrap(), b"t");
+        });
+    }
+
+    #[test]
+    fn a_directory_replaced_between_its_entries_gets_the_later_ones() {
+        let tar = build(&[
+            E::Dir("d/"),
+            E::File("d/a", b"1"),
+            E::File("d", b"file now"),
+            E::Dir("d/"),
+            E::File("d/b", b"2"),
+            E::File("d/c", b"3"),
+            E::Dir("e/"),
+            E::File("e/x", b"4"),
+            E::Sym("e", "d"),
+            E::File("e/y", b"5"),
+        ]);
+        both(&tar, |dir, result| {
+            result.unwrap();
+            let root = dir.join("root");
+            let mut names: Vec<_> = fs::read_dir(root.join("d"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            assert_eq!(names, ["b", "c", "y"]);
+            assert_eq!(fs::read(root.join("d/y")).unwrap(), b"5");
         });
     }
 
