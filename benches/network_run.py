@@ -43,7 +43,9 @@ def _engines(stores: Stores) -> list[tuple[str, list[str], dict[str, str]]]:
 
 
 def _run(argv: list[str], env: dict[str, str], *args: str) -> None:
-    subprocess.run([*argv, *args], check=True, capture_output=True, env={**os.environ, **env})
+    proc = subprocess.run([*argv, *args], capture_output=True, text=True, env={**os.environ, **env})
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:1] + list(args))} failed ({proc.returncode}): {proc.stderr[-800:]}")
 
 
 def _many(argv: list[str], env: dict[str, str]) -> tuple[float, float]:

@@ -301,10 +301,10 @@ def test_default_bridge_and_none(podpy_bb: Podpy) -> None:
     assert _new_links(before) == set()
 
 
-def _http_get(url: str) -> str:
+def _http_get(url: str, wait: float = 5) -> str:
     import urllib.request
 
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + wait
     while True:
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:

@@ -94,6 +94,13 @@ def test_ipv6_dual_stack_containers(podpy_bb: Podpy, server_ns: tuple[str, str, 
     out = _wget(podpy_bb, "dual", f"http://[{server_ns[2]}]:8000/index.html")
     assert out == "outside\n"
     assert _http_get(f"http://[{base6}::1]:{port}/index.html") == "over-v6\n"
+    # Both of this store's tables flushed away (never the host's ruleset), then network reload.
+    for family in ("ip", "ip6"):
+        subprocess.run(["nft", "delete", "table", family, _table(podpy_bb)], check=True)
+    with pytest.raises(OSError):
+        _http_get(f"http://[{base6}::1]:{port}/index.html", wait=1)
+    podpy_bb("network", "reload", "web6")
+    assert _http_get(f"http://[{base6}::1]:{port}/index.html") == "over-v6\n"
     podpy_bb("rm", "-f", "web6")
     assert _gone(podpy_bb, bridge) and not _table6_exists(podpy_bb) and _new_links(before) == set()
 
