@@ -172,6 +172,16 @@ def test_macvlan_and_ipvlan(podpy_bb: Podpy, parent_link: tuple[str, str], drive
     assert f"inet {base}.10/24" in addrs
     assert _wget(podpy_bb, "lan", f"http://{base}.10:8080/index.html") == f"{driver}\n"  # container to container
     assert _wget(podpy_bb, "lan", f"http://{base}.200:8000/index.html") == "peer\n"  # out through the parent
+    # Live connect and disconnect of a container on the default bridge.
+    podpy_bb("run", "-d", "--name", "hub", "busybox", "sleep", "300")
+    podpy_bb("network", "connect", "--ip", f"{base}.20", "lan", "hub")
+    addrs = podpy_bb("exec", "hub", "/bin/busybox", "ip", "-4", "-o", "addr", "show", "eth1").stdout
+    assert f"inet {base}.20/24" in addrs
+    got = podpy_bb("exec", "hub", "/bin/busybox", "wget", "-q", "-O-", f"http://{base}.200:8000/index.html").stdout
+    assert got == "peer\n"
+    podpy_bb("network", "disconnect", "lan", "hub")
+    assert "eth1" not in podpy_bb("exec", "hub", "/bin/busybox", "ip", "-o", "link").stdout
+    podpy_bb("rm", "-f", "-t", "0", "hub")
     podpy_bb("network", "rm", "-f", "lan")
     assert os.path.exists(f"/sys/class/net/{parent}")  # the parent stays
     bad = podpy_bb("network", "create", "-d", driver, "-o", "parent=nosuchlink0", "--subnet", "10.1.1.0/24", "x",
