@@ -32,9 +32,14 @@ def _time_once(argv: Sequence[str], env: Mapping[str, str] | None = None) -> flo
 
 
 def compare(title: str, podpy: Side, podman: Side | None, *, rounds: int = 15, warmup: int = 2,
-            target: float | None = None, work_bytes: int | None = None) -> float | None:
-    """Run both sides alternately; print medians and podpy/podman. Returns the ratio (None without podman)."""
-    sides = [podpy] + ([podman] if podman is not None else [])
+            target: float | None = None, work_bytes: int | None = None, packed_bytes: int | None = None,
+            floors: Sequence[Side] = ()) -> float | None:
+    """Run both sides alternately; print medians and podpy/podman. Returns the ratio (None without podman).
+
+    ``floors`` are commands that do part of the work (transfer only, decompression only…), timed in the
+    same rounds; podpy's median is shown as a multiple of each. ``packed_bytes`` adds a compressed MB/s.
+    """
+    sides = [podpy] + ([podman] if podman is not None else []) + list(floors)
     for side in sides:
         if side.setup:
             side.setup()
@@ -52,8 +57,13 @@ def compare(title: str, podpy: Side, podman: Side | None, *, rounds: int = 15, w
     for side in sides:
         t = times[side.name]
         rate = f"   {work_bytes / statistics.median(t) / 1e6:7.1f} MB/s" if work_bytes else ""
+        if packed_bytes:
+            rate += f" ({packed_bytes / statistics.median(t) / 1e6:.1f} MB/s compressed)"
         print(f"  {side.name:8s} median {statistics.median(t) * 1000:8.1f} ms   "
               f"min {min(t) * 1000:8.1f} ms   max {max(t) * 1000:8.1f} ms   ({len(t)} runs){rate}")
+    for floor in floors:
+        floor_ratio = statistics.median(times[podpy.name]) / statistics.median(times[floor.name])
+        print(f"  podpy/{floor.name} = {floor_ratio:.2f}")
     if podman is None:
         print("  podman not installed: no ratio")
         return None
