@@ -1,3 +1,3 @@
-from podpy.cli.main import main
+from podpy.cli.main import entry
 
-main()
+entry()

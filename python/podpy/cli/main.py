@@ -43,6 +43,41 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def entry() -> None:
+    """The process entry point (`python -m podpy`, the installed launcher): `main()`, then leave with
+    `os._exit` once the output is flushed, skipping the interpreter's teardown and the database's
+    checkpoint on close (see util.exiting) — unless a thread or an atexit handler still has work."""
+    import os
+
+    from podpy.util import exiting
+
+    exiting.ends_with_os_exit = True
+    try:
+        main()
+        code: Any = 0
+    except SystemExit as e:
+        code = e.code
+    if not isinstance(code, int):
+        if code is not None:
+            sys.stderr.write(f"{code}\n")
+        code = 0 if code is None else 1
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    try:
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
+    threading = sys.modules.get("threading")
+    import atexit
+
+    if (threading is not None and threading.active_count() > 1) or atexit._ncallbacks() > 0:
+        exiting.ends_with_os_exit = False
+        sys.exit(code)  # the interpreter waits for the threads and runs the handlers (and closes the database)
+    os._exit(code)
+
+
 def _dispatch(args: list[str]) -> Any:
     from podpy.cli.fastpath import fast_call
 
