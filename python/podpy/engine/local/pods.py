@@ -87,10 +87,11 @@ def pod_config(opts: PodCreateOptions, pod_id: str) -> PodConfig:
                      create_command=list(sys.argv))
 
 
-def _infra_run_options(opts: PodCreateOptions, config: PodConfig) -> RunOptions:
+def _infra_run_options(opts: PodCreateOptions, config: PodConfig, default_network: str) -> RunOptions:
+    """``default_network``: what --network means when not given (Podman's infra joins the default network)."""
     from podpy.image.embedded import PAUSE_IMAGE
 
-    network = opts.network if "net" in config.share else ""
+    network = (opts.network or default_network) if "net" in config.share else ""
     return RunOptions(image=opts.infra_image or PAUSE_IMAGE, command=[],
                       entrypoint=opts.infra_command, name=opts.infra_name or f"{config.id[:12]}-infra",
                       network=network or "private", publish=list(opts.publish),
@@ -143,8 +144,9 @@ class PodsEngine:
         from podpy.engine.local.containers import resolve_image
         from podpy.engine.local.runspec import spec_from_run_options
         from podpy.runtime import container as ops
+        from podpy.runtime.network_defs import default_mode
 
-        run = _infra_run_options(opts, config)
+        run = _infra_run_options(opts, config, default_mode(self.rt))
         gen = spec_from_run_options(run)
         gen.validate()
         image = resolve_image(self.rt, run.image, "missing")
