@@ -8,6 +8,12 @@ import click
 
 from podpy.cli.state import cli_state
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from podpy.engine.entities import LogLine
+
 
 @click.command("logs", help="Fetch the logs of one or more containers")
 @click.option("-f", "--follow", is_flag=True, help="Follow log output")
@@ -23,7 +29,13 @@ def logs(follow: bool, timestamps: bool, tail: int, show_names: bool, since: str
 
     opts = LogsOptions(timestamps=timestamps, tail=tail, follow=follow, names=show_names or len(names) > 1,
                        since=_time_flag(since, "--since"), until=_time_flag(until, "--until"))
-    lines = cli_state().engine.containers.logs(names, opts)
+    write_log_lines(cli_state().engine.containers.logs(names, opts), timestamps=timestamps, follow=follow)
+    return 0
+
+
+def write_log_lines(lines: Iterable[LogLine], *, timestamps: bool, follow: bool) -> None:
+    """Each line to stdout or stderr as it was written, prefixed by its container's name (several
+    containers) and its time (-t); flushed as it comes with -f. Also `pod logs`'."""
     out, err = sys.stdout.buffer, sys.stderr.buffer
     at_line_start = True
     for line in lines:
@@ -39,7 +51,6 @@ def logs(follow: bool, timestamps: bool, tail: int, show_names: bool, since: str
         at_line_start = not line.partial
     out.flush()
     err.flush()
-    return 0
 
 
 def _time_flag(text: str, flag: str) -> float | None:

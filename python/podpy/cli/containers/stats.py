@@ -11,6 +11,7 @@ from podpy.cli.state import cli_state
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
     from typing import Any
 
     from podpy.engine.entities import ContainerStats
@@ -122,9 +123,6 @@ class StatsRow:
 @click.argument("names", nargs=-1)
 def stats(show_all: bool, no_stream: bool, no_reset: bool, no_trunc: bool, fmt: str | None, interval: int,
           latest: bool, names: tuple[str, ...]) -> int:
-    import json
-
-    from podpy.cli.render import is_json, render
     from podpy.errors import UsageError
 
     if interval < 1:
@@ -140,20 +138,32 @@ def stats(show_all: bool, no_stream: bool, no_reset: bool, no_trunc: bool, fmt: 
         samples = engine.containers.stats(names, all=show_all)
         rows = []
         for sample in samples:
-            before = previous.get(sample.ID)
-            if before is not None and sample.SystemNano > before.SystemNano:
-                cpu = (sample.CPUNano - before.CPUNano) / (sample.SystemNano - before.SystemNano) * 100
-            else:
-                cpu = sample.CPUNano / (sample.UpTime * 1e9) * 100 if sample.UpTime > 0 else 0.0
-            rows.append(StatsRow(sample, cpu, no_trunc))
+            rows.append(StatsRow(sample, cpu_percent(sample, previous.get(sample.ID)), no_trunc))
             previous[sample.ID] = sample
-        if tty and not no_stream and not no_reset:
-            sys.stdout.write("\033[2J\033[H")
-        if fmt is not None and is_json(fmt):
-            sys.stdout.write(json.dumps([r.json() for r in rows], indent=1) + "\n")
-        else:
-            render(rows, fmt, default_format=DEFAULT_FORMAT, headers=HEADERS, out=sys.stdout)
-        sys.stdout.flush()
+        print_frame(rows, fmt, DEFAULT_FORMAT, HEADERS, clear=tty and not no_stream and not no_reset)
         if no_stream:
             return 0
         time.sleep(interval)
+
+
+def cpu_percent(sample: ContainerStats, before: ContainerStats | None) -> float:
+    """CPU use since the previous sample, or since the container started for the first one."""
+    if before is not None and sample.SystemNano > before.SystemNano:
+        return (sample.CPUNano - before.CPUNano) / (sample.SystemNano - before.SystemNano) * 100
+    return sample.CPUNano / (sample.UpTime * 1e9) * 100 if sample.UpTime > 0 else 0.0
+
+
+def print_frame(rows: Sequence[Any], fmt: str | None, default_format: str, headers: Mapping[str, str], *,
+                clear: bool) -> None:
+    """One report of `stats` (and `pod stats`): the screen cleared first on a terminal that streams."""
+    import json
+
+    from podpy.cli.render import is_json, render
+
+    if clear:
+        sys.stdout.write("\033[2J\033[H")
+    if fmt is not None and is_json(fmt):
+        sys.stdout.write(json.dumps([r.json() for r in rows], indent=1) + "\n")
+    else:
+        render(rows, fmt, default_format=default_format, headers=headers, out=sys.stdout)
+    sys.stdout.flush()

@@ -14,8 +14,7 @@ from podpy.cli.state import cli_state
 @click.option("-t", "--timestamps", is_flag=True, help="Output the timestamps in the log")
 @click.argument("pod")
 def logs(container: str, follow: bool, tail: int, timestamps: bool, pod: str) -> int:
-    import sys
-
+    from podpy.cli.containers.logs import write_log_lines
     from podpy.engine.entities import LogsOptions
 
     engine = cli_state().engine
@@ -32,18 +31,5 @@ def logs(container: str, follow: bool, tail: int, timestamps: bool, pod: str) ->
     if not ids:
         return 0
     opts = LogsOptions(follow=follow, tail=tail, timestamps=timestamps, names=len(ids) > 1)
-    out, err = sys.stdout.buffer, sys.stderr.buffer
-    at_line_start = True
-    for line in engine.containers.logs(ids, opts):
-        stream = err if line.stream == "stderr" else out
-        if at_line_start:
-            if line.container:
-                stream.write(line.container.encode() + b" ")
-            if timestamps:
-                stream.write(line.timestamp.encode() + b" ")
-        stream.write(line.text)
-        if follow:
-            stream.flush()
-        at_line_start = not line.partial
-    out.flush()
+    write_log_lines(engine.containers.logs(ids, opts), timestamps=timestamps, follow=follow)
     return 0

@@ -52,9 +52,7 @@ class PodStatsRow:
 @click.argument("names", nargs=-1)
 def stats(all_pods: bool, no_stream: bool, no_reset: bool, fmt: str | None, interval: int,
           names: tuple[str, ...]) -> int:
-    import json
-
-    from podpy.cli.render import is_json, render
+    from podpy.cli.containers.stats import cpu_percent, print_frame
     from podpy.errors import UsageError
 
     if interval < 1:
@@ -69,20 +67,9 @@ def stats(all_pods: bool, no_stream: bool, no_reset: bool, fmt: str | None, inte
                  for cid in engine.pods.member_names(name, running=True)}
         rows = []
         for sample in engine.containers.stats(list(owner)) if owner else []:
-            before = previous.get(sample.ID)
-            if before is not None and sample.SystemNano > before.SystemNano:
-                cpu = (sample.CPUNano - before.CPUNano) / (sample.SystemNano - before.SystemNano) * 100
-            else:
-                cpu = sample.CPUNano / (sample.UpTime * 1e9) * 100 if sample.UpTime > 0 else 0.0
-            rows.append(PodStatsRow(str(owner[sample.ID]), sample, cpu))
+            rows.append(PodStatsRow(str(owner[sample.ID]), sample, cpu_percent(sample, previous.get(sample.ID))))
             previous[sample.ID] = sample
-        if tty and not no_stream and not no_reset:
-            sys.stdout.write("\033[2J\033[H")
-        if fmt is not None and is_json(fmt):
-            sys.stdout.write(json.dumps([r.json() for r in rows], indent=1) + "\n")
-        else:
-            render(rows, fmt, default_format=DEFAULT_FORMAT, headers=HEADERS, out=sys.stdout)
-        sys.stdout.flush()
+        print_frame(rows, fmt, DEFAULT_FORMAT, HEADERS, clear=tty and not no_stream and not no_reset)
         if no_stream:
             return 0
         time.sleep(interval)
