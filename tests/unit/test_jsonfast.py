@@ -22,6 +22,15 @@ def test_round_trips_like_json(value: object) -> None:
             text = jsonfast.dumps(value, separators=separators, sort_keys=sort_keys)
             assert text == json.dumps(value, separators=separators, sort_keys=sort_keys)
             assert jsonfast.loads(text) == json.loads(text)
+    for indent in (1, 2, 4):
+        for sort_keys in (False, True):
+            assert jsonfast.dumps(value, indent=indent, sort_keys=sort_keys) == \
+                json.dumps(value, indent=indent, sort_keys=sort_keys)
+
+
+def test_indented_nested_and_keys() -> None:
+    value = {"b": [1, {"x": [], "y": {}}, [[]], None], "a": {"k": (1, 2)}, 3: 1.5, True: math.inf, None: -0.0}
+    assert jsonfast.dumps(value, indent=4) == json.dumps(value, indent=4)
 
 
 def test_loads_accepts_what_json_accepts() -> None:

@@ -12,9 +12,9 @@ from podpy.engine.entities import InspectReport
 def print_inspect(reports: Sequence[InspectReport], fmt: str | None) -> int:
     found = [r.data for r in reports if r.data is not None]
     if fmt is None or fmt.strip().lower() == "json":
-        import json
+        from podpy.util.jsonfast import dumps
 
-        sys.stdout.write(json.dumps(found, indent=4) + "\n")
+        sys.stdout.write(dumps(found, indent=4) + "\n")
     else:
         from podpy.cli.render import render_template_lines
 

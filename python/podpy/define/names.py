@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
-import re
 
 from podpy.errors import UsageError
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+_NAME_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_NAME_REST = _NAME_FIRST | frozenset("_.-")
+
+
+def name_is_valid(name: str) -> bool:
+    """Podman's [a-zA-Z0-9][a-zA-Z0-9_.-]* (without `re`, which every create would import for it)."""
+    return bool(name) and name[0] in _NAME_FIRST and all(c in _NAME_REST for c in name)
 
 _ADJECTIVES = (
     "admiring", "agitated", "amazing", "angry", "awesome", "blissful", "bold", "brave", "busy", "charming",
@@ -58,6 +63,6 @@ def random_name() -> str:
 
 
 def validate_name(name: str) -> str:
-    if not NAME_RE.match(name):
+    if not name_is_valid(name):
         raise UsageError(f"names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument: {name!r}")
     return name

@@ -7,7 +7,6 @@ container; the state database makes each step's result visible atomically.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import signal
 import sys
@@ -44,6 +43,7 @@ from podpy.util import log
 from podpy.util.atomic import atomic_write
 from podpy.util.fs import remove_tree
 from podpy.util.ids import new_id, short_id
+from podpy.util.jsonfast import dumps, loads
 from podpy.util.locks import flocked
 from podpy.util.record import asdict, replace
 from podpy.util.timefmt import now_rfc3339
@@ -54,7 +54,7 @@ _NAME_ATTEMPTS = 20
 def image_defaults(image: Image | None) -> ImageDefaults:
     if image is None:
         return ImageDefaults()
-    config = json.loads(image.config).get("config") or {}
+    config = loads(image.config).get("config") or {}
     return ImageDefaults(env=list(config.get("Env") or []), entrypoint=list(config.get("Entrypoint") or []),
                          cmd=list(config.get("Cmd") or []), workdir=str(config.get("WorkingDir") or ""),
                          user=str(config.get("User") or ""), stop_signal=str(config.get("StopSignal") or ""))
@@ -208,7 +208,7 @@ def _joined_networks(rt: Runtime, gen: SpecGenerator) -> list[str]:
 def _host_ports(gen: SpecGenerator, image: Image | None) -> list[dict[str, object]]:
     ports = list(gen.network.ports)
     if gen.network.publish_all and image is not None:
-        exposed = json.loads(image.config).get("config", {}).get("ExposedPorts") or {}
+        exposed = loads(image.config).get("config", {}).get("ExposedPorts") or {}
         given = {(p["container_port"], p["protocol"]) for p in ports}
         for key in exposed:
             number, _, proto = str(key).partition("/")
@@ -331,7 +331,7 @@ def _prepare_bundle(rt: Runtime, ctr: Container, image: Image | None, console_si
         from podpy.runtime import namespaces
 
         namespaces.apply_to_spec(rt, ctr, spec)
-    atomic_write(os.path.join(userdata, "config.json"), json.dumps(spec).encode(), fsync=False)
+    atomic_write(os.path.join(userdata, "config.json"), dumps(spec).encode(), fsync=False)
     return userdata
 
 

@@ -41,12 +41,12 @@ the file past N bytes it is replaced by an empty one (a new inode), as conmon do
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from podpy.errors import CommandNotExecutable, CommandNotFound, PodpyError, RuntimeStartError
+from podpy.util.jsonfast import loads
 from podpy.util.record import field, record
 
 SYNC_FD = 3
@@ -228,7 +228,7 @@ class MonitorHandle:
                 raise PodpyError(f"{MONITOR_NAME} sent an over-long message")
         line, _, self._buf = self._buf.partition(b"\n")
         try:
-            msg = json.loads(line)
+            msg = loads(line)
         except ValueError as e:
             raise PodpyError(f"{MONITOR_NAME} sent an unreadable message: {line[:200]!r}") from e
         if not isinstance(msg, dict):
@@ -374,7 +374,7 @@ def read_exit_file(path: str) -> ExitInfo | None:
     """The monitor's record of the exit, or None if it is not (yet) there."""
     try:
         with open(path, "rb") as f:
-            data = json.loads(f.read())
+            data = loads(f.read())
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("exit_code"), int):
