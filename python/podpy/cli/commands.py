@@ -86,7 +86,7 @@ SYSTEM_VERBS: dict[str, Entry] = {
     "migrate": (None, "Migrate containers"),
     "prune": (None, "Remove unused data"),
     "renumber": (None, "Migrate lock numbers"),
-    "reset": (None, "Reset podman storage"),
+    "reset": (f"{_S}.reset:reset", "Reset podman storage"),
     "service": (None, "Run API service"),
 }
 

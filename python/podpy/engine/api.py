@@ -272,6 +272,8 @@ class Pods(Protocol):
 class System(Protocol):
     def info(self) -> dict[str, Any]: ...
 
+    def reset(self) -> list[str]: ...
+
 
 class Engine(Protocol):
     @property

@@ -623,6 +623,11 @@ class ContainersEngine:
     def cleanup(self, names: Sequence[str], *, remove: bool) -> list[ItemReport]:
         from podpy.runtime.container import cleanup
 
+        if "runtime" not in self.engine.__dict__:
+            from podpy.engine.local.engine import runtime_options
+
+            if not os.path.isdir(runtime_options(self.engine.opts).graph_root):
+                return []  # the store was reset while the container exited: do not make a new one
         rt = self.engine.runtime
         return self._each(names, False, lambda n: cleanup(rt, rt.state.lookup_container(n).id, remove=remove))
 
