@@ -230,3 +230,29 @@ def test_pod_cpuset_and_shares(pp: Podpy) -> None:
     assert out.split() == ["Cpus_allowed_list:", "0"]
     data = pp.json("pod", "inspect", "cs")
     assert isinstance(data, dict) and data["cpuset_cpus"] == "0" and data["cpu_shares"] == 512
+
+
+def test_infra_options_pod_id_file_limits_logs_restart(pp: Podpy, tmp_path: object) -> None:
+    id_file = os.path.join(str(tmp_path), "pod.id")
+    pod_id = pp("pod", "create", "--name", "opts", "--network", "none", "--infra-name", "opts-infra",
+                "--infra-command", "/podpy-pause", "--pod-id-file", id_file, "--pids-limit", "64",
+                "--cpus", "0.5").stdout.strip()
+    with open(id_file) as f:
+        assert f.read().strip() == pod_id
+    info = pp("pod", "inspect", "opts", "--format", "{{.InfraContainerID}}").stdout.strip()
+    infra = pp("inspect", "opts-infra", "--format", "{{.Id}} {{.Config.Entrypoint}}").stdout.split(" ", 1)
+    assert infra[0] == info and "/podpy-pause" in infra[1]
+    pp("run", "-d", "--pod", "opts", "--name", "talker", "busybox", "sh", "-c",
+       "echo hello from the pod; sleep 60")
+    limits = [d for d in _cgroup_dirs(pod_id) if os.path.exists(os.path.join(d, "pids.max"))]
+    assert limits
+    with open(os.path.join(limits[0], "pids.max")) as f:
+        assert f.read().strip() == "64"
+    for _ in range(50):
+        if "hello from the pod" in pp("pod", "logs", "opts").stdout:
+            break
+        time.sleep(0.1)
+    assert "hello from the pod" in pp("pod", "logs", "opts").stdout
+    pp("pod", "restart", "opts")
+    assert pp("pod", "ps", "--format", "{{.Status}}").stdout.strip() == "Running"
+    assert pp("ps", "--filter", "name=talker", "--format", "{{.Status}}").stdout.startswith("Up")
