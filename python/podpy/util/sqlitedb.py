@@ -56,13 +56,32 @@ class Database:
         try:
             self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                         check_same_thread=False)
-            if fresh:
-                self._enable_wal()
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._open(fresh)
         except sqlite3.DatabaseError as e:
             raise StateError(f"opening database {path}: {e}") from e
         self._meta_ready = False
+
+    def _open(self, fresh: bool) -> None:
+        """The connection's settings. While another process creates the database, switches it to WAL or
+        recovers its WAL (after processes that left without closing), SQLite answers "database is locked"
+        at once, without its busy handler: such answers are retried here, up to the busy timeout."""
+        import time
+
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        delay = 0.005
+        while True:
+            try:
+                if fresh:
+                    self._enable_wal()
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.execute("PRAGMA foreign_keys=ON")
+                self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema now
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
     def _enable_wal(self) -> None:
         """Switch a new database to WAL once; many processes may be creating it at the same moment.
